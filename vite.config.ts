@@ -1,0 +1,59 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+
+// y-monaco imports `monaco-editor/esm/vs/...`, which monaco >= 0.56's exports map no longer resolves.
+const monacoEsm = fileURLToPath(new URL('./node_modules/monaco-editor/esm/vs/', import.meta.url));
+
+export default defineConfig({
+  root: 'client',
+  publicDir: false,
+  plugins: [react()],
+  resolve: { alias: [{ find: /^monaco-editor\/esm\/vs\//, replacement: monacoEsm }] },
+  worker: { format: 'es' },
+  server: {
+    proxy: {
+      '/api': 'http://localhost:8787',
+      '/collab': { target: 'ws://localhost:8787', ws: true },
+    },
+  },
+  build: {
+    outDir: '../dist/client',
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 5000,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          // Without this, Vite's preload helper lands in the monaco group and every page loads Monaco.
+          includeDependenciesRecursively: false,
+          groups: [
+            { name: 'monaco', test: /node_modules[\\/]monaco-editor/ },
+            { name: 'yjs', test: /node_modules[\\/](yjs|y-websocket|y-monaco|y-protocols|y-indexeddb|lib0)/ },
+          ],
+        },
+      },
+    },
+  },
+  test: {
+    root: '.',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'node', root: '.', environment: 'node', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**', 'test/**/*.dom.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'dom', root: '.', environment: 'jsdom', include: ['test/**/*.dom.test.{ts,tsx}'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e', root: '.', environment: 'node', include: ['test/e2e/**/*.e2e.ts'],
+          testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
