@@ -1,0 +1,193 @@
+/**
+ * The `madang` command line (commander). `server/bin/madang.mjs` registers tsx and calls `main`.
+ *
+ *   madang serve [--port N] [--data DIR]          what `npm start` runs
+ *   madang notebook export ID [--data DIR]        the notebook as `.md` on stdout
+ *   madang notebook import FILE.md [--data DIR]   prints the new notebook's id
+ *   madang user …                                 accounts (server/cli/userCommands.ts)
+ *
+ * Exit codes: 0 ok, 1 bad input (with a message saying what and where). Every subcommand that
+ * touches the data dir takes `--data DIR` (else `MADANG_DATA`, else `./.madang`).
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { MadangError } from '../shared/errors.ts';
+import { loadConfig, readPackageVersion, repoRoot, type Config, type ConfigFlags } from './config.ts';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  env: process.env,
+};
+
+/** A failure the user can fix: printed without a stack, exit code 1 (or `exitCode`). */
+export class CliError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.name = 'CliError';
+    this.exitCode = exitCode;
+  }
+}
+
+const dataOption = ['--data <dir>', 'data directory (default: $MADANG_DATA or ./.madang)'] as const;
+
+function configFrom(io: CliIo, flags: ConfigFlags): Config {
+  return loadConfig({ env: io.env, flags });
+}
+
+/** `vite build` through Vite's JS API, with the repo's `vite.config.ts`. */
+export async function buildClient(io: CliIo): Promise<void> {
+  io.stderr('madang: building the web client (first start; takes a few seconds)…\n');
+  const { build } = await import('vite');
+  await build({
+    configFile: path.join(repoRoot, 'vite.config.ts'),
+    root: path.join(repoRoot, 'client'),
+    logLevel: 'warn',
+  });
+}
+
+async function serve(io: CliIo, opts: { port?: string; data?: string; host?: string }): Promise<void> {
+  const config = configFrom(io, { port: opts.port, data: opts.data, host: opts.host });
+  const defaultClientDir = path.join(repoRoot, 'dist', 'client');
+  if (config.clientDir === defaultClientDir && !existsSync(path.join(config.clientDir, 'index.html'))) {
+    await buildClient(io);
+  }
+  const { startServer } = await import('./index.ts');
+  const server = await startServer(config);
+  io.stdout(`\nMadang is running at ${server.url}\n`);
+  for (const line of server.notices) io.stdout(`${line}\n`);
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    io.stderr(`\nmadang: ${signal} received, saving and shutting down…\n`);
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        io.stderr(`madang: shutdown failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function exportNotebook(io: CliIo, id: string, opts: { data?: string }): Promise<void> {
+  const config = configFrom(io, { data: opts.data });
+  const { openStorage } = await import('./index.ts');
+  const storage = await openStorage(config, { create: false });
+  try {
+    const { markdown } = await storage.notebooks.exportMarkdown(id);
+    io.stdout(markdown);
+  } finally {
+    await storage.close();
+  }
+}
+
+async function importNotebook(io: CliIo, file: string, opts: { data?: string }): Promise<void> {
+  const config = configFrom(io, { data: opts.data });
+  let markdown: string;
+  try {
+    markdown = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(err)}`);
+  }
+  const { openStorage } = await import('./index.ts');
+  const storage = await openStorage(config, { create: true });
+  try {
+    const row = await storage.notebooks.importMarkdown(markdown, { fallbackTitle: path.basename(file, path.extname(file)) });
+    io.stdout(`${row.id}\n`);
+  } finally {
+    await storage.close();
+  }
+}
+
+/**
+ * Accounts live in the auth module, which adds its own subcommands when its file exists
+ * (`registerUserCommands(program, helpers)`), so this file does not need to change with it.
+ */
+async function registerOptionalCommands(program: Command, io: CliIo): Promise<void> {
+  const file = fileURLToPath(new URL('./cli/userCommands.ts', import.meta.url));
+  if (!existsSync(file)) return;
+  const mod = (await import(pathToFileURL(file).href)) as {
+    registerUserCommands?: (program: Command, helpers: CliHelpers) => void;
+  };
+  mod.registerUserCommands?.(program, { io, loadConfig: (flags: ConfigFlags) => configFrom(io, flags), dataOption });
+}
+
+/** What other modules' subcommands get, so they read config and print the same way. */
+export interface CliHelpers {
+  io: CliIo;
+  loadConfig: (flags: ConfigFlags) => Config;
+  dataOption: readonly [string, string];
+}
+
+export async function buildProgram(io: CliIo = defaultIo): Promise<Command> {
+  const program = new Command('madang')
+    .description('Madang: co-edited data-analysis notebooks for Seoul citizens\' groups / 서울 시민단체를 위한 함께 쓰는 데이터 분석 노트북')
+    .version(readPackageVersion(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run `madang --help` for usage)');
+
+  program
+    .command('serve')
+    .description('start the web server (builds the client first if needed)')
+    .option('-p, --port <n>', 'port (default: $PORT or 8787)')
+    .option('--host <host>', 'interface to listen on (default: $HOST or localhost)')
+    .option(...dataOption)
+    .action((opts: { port?: string; data?: string; host?: string }) => serve(io, opts));
+
+  const notebook = program.command('notebook').description('import and export notebooks as .md files');
+  notebook
+    .command('export')
+    .description('print a notebook as a .md file')
+    .argument('<id>', 'notebook id')
+    .option(...dataOption)
+    .action((id: string, opts: { data?: string }) => exportNotebook(io, id, opts));
+  notebook
+    .command('import')
+    .description('create a new notebook from a .md file and print its id')
+    .argument('<file>', 'notebook file (.md)')
+    .option(...dataOption)
+    .action((file: string, opts: { data?: string }) => importNotebook(io, file, opts));
+
+  await registerOptionalCommands(program, io);
+  return program;
+}
+
+/** Runs the command line; resolves to the exit code (a running `serve` keeps the process alive). */
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  try {
+    const program = await buildProgram(io);
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors already printed their message.
+      return err.exitCode === 0 ? 0 : 1;
+    }
+    if (err instanceof CliError) {
+      io.stderr(`madang: ${err.message}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof MadangError) {
+      io.stderr(`madang: ${err.detail.en}\nmadang: ${err.detail.ko}\n`);
+      return 1;
+    }
+    io.stderr(`madang: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}

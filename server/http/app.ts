@@ -1,0 +1,74 @@
+/**
+ * The Fastify app: plugins, the one error handler, the JSON 404, the Origin check on
+ * state-changing requests, our routes, routes owned by other modules (accounts, members, audit)
+ * and the static client. It receives every dependency; `server/index.ts` wires the real ones.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import type { AccessControl } from '../auth/access.ts';
+import type { Logger } from '../log.ts';
+import type { NotebookService } from '../notebooks/service.ts';
+import { httpErrors, toHttpError } from './errors.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerNotebookRoutes } from './routes/notebooks.ts';
+import { canServeAppShell, hasBuiltClient, registerStaticClient, sendAppShell } from './staticClient.ts';
+
+export interface AppDeps {
+  logger: Logger;
+  access: AccessControl;
+  notebooks: NotebookService;
+  /** `package.json` version, shown by `/api/health`. */
+  version: string;
+  /** Built client to serve; skipped when it has no `index.html` (tests, API-only). */
+  clientDir?: string;
+  /** Route plugins owned by other modules (e.g. `/api/auth/*`, members, audit). */
+  plugins?: FastifyPluginAsync[];
+  /** Default request body limit in bytes (import has its own, larger one). */
+  bodyLimit?: number;
+  /** Requests behind a reverse proxy: trust `X-Forwarded-*`. */
+  trustProxy?: boolean;
+}
+
+const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps the app's type the plain default one.
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    trustProxy: deps.trustProxy ?? false,
+    // Ids and slugs are case-sensitive; a trailing slash is the same route.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    disableRequestLogging: false,
+  });
+
+  await app.register(fastifyCookie);
+
+  app.setErrorHandler((err, req, reply) => {
+    const mapped = toHttpError(err);
+    if (mapped.isServerFault) req.log.error({ err }, 'request failed');
+    else req.log.info({ code: mapped.body.error.code, status: mapped.status }, mapped.body.error.en);
+    return reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);
+  });
+
+  // Cross-site requests that change state are refused before any route runs (the session cookie
+  // is SameSite, this is the second lock). Requests without an Origin header (CLI, curl) pass.
+  app.addHook('onRequest', async (req) => {
+    if (stateChanging.has(req.method) && !deps.access.isOriginAllowed(req.headers)) throw httpErrors.badOrigin();
+  });
+
+  registerHealthRoutes(app, { version: deps.version });
+  registerNotebookRoutes(app, { access: deps.access, notebooks: deps.notebooks });
+  for (const plugin of deps.plugins ?? []) await app.register(plugin);
+
+  const serveClient = deps.clientDir !== undefined && hasBuiltClient(deps.clientDir);
+  if (serveClient && deps.clientDir) await registerStaticClient(app, deps.clientDir);
+
+  app.setNotFoundHandler((req, reply) => {
+    if (serveClient && canServeAppShell(req)) return sendAppShell(reply);
+    const mapped = toHttpError(httpErrors.routeNotFound(req.method, req.url.split('?')[0]));
+    return reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);
+  });
+
+  return app;
+}
