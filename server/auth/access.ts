@@ -3,7 +3,7 @@
  * the collab websocket both go through an `AccessControl`; `server/index.ts` wires the real one.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { NotebookRole, WorkspaceRole } from '../../shared/roles.ts';
+import type { NotebookRole, OrgKind, WorkspaceRole } from '../../shared/roles.ts';
 
 /** A signed-in person, as the server knows them for one request. */
 export interface Viewer {
@@ -15,6 +15,8 @@ export interface Viewer {
   /** Organisation colour, `#rrggbb`; shown in presence and on authored content. */
   color: string;
   workspaceRole: WorkspaceRole;
+  /** Kind of organisation (CSO, city, expert); set by the real access control. */
+  orgKind?: OrgKind;
 }
 
 export interface AccessControl {
