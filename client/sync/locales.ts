@@ -1,0 +1,51 @@
+/** Strings of the real-time layer (i18next namespace `sync`), Korean first. */
+export const syncLocales = {
+  ko: {
+    status: {
+      connecting: '연결 중…',
+      connected: '연결됨',
+      offline: '오프라인',
+    },
+    statusHint: {
+      connecting: '서버에 연결하고 있습니다.',
+      connected: '다른 사람의 편집이 실시간으로 보입니다.',
+      offline: '오프라인입니다. 편집은 이 브라우저에 보관되었다가 다시 연결되면 합쳐집니다.',
+    },
+    saved: '저장됨',
+    unsaved: '저장 중…',
+    unsavedOffline: '저장 대기 (오프라인)',
+    savedHint: '모든 변경이 서버에 저장되었습니다.',
+    unsavedHint: '아직 서버에 저장되지 않은 변경이 있습니다.',
+    readOnly: '읽기 전용',
+    readOnlyHint: '이 노트북을 볼 수 있지만 편집할 수는 없습니다.',
+    closed: '연결이 끊겼습니다: {{reason}}',
+    presenceLabel: '지금 보고 있는 사람',
+    presenceMore: '외 {{count}}명',
+    inCell: '{{name}} 님이 이 셀에 있습니다',
+    you: '나',
+  },
+  en: {
+    status: {
+      connecting: 'Connecting…',
+      connected: 'Connected',
+      offline: 'Offline',
+    },
+    statusHint: {
+      connecting: 'Connecting to the server.',
+      connected: 'Other people’s edits appear live.',
+      offline: 'Offline. Your edits are kept in this browser and merged when you reconnect.',
+    },
+    saved: 'Saved',
+    unsaved: 'Saving…',
+    unsavedOffline: 'Not saved yet (offline)',
+    savedHint: 'Every change is stored on the server.',
+    unsavedHint: 'Some changes are not on the server yet.',
+    readOnly: 'Read-only',
+    readOnlyHint: 'You can view this notebook but not edit it.',
+    closed: 'Disconnected: {{reason}}',
+    presenceLabel: 'Here now',
+    presenceMore: '+{{count}} more',
+    inCell: '{{name}} is in this cell',
+    you: 'You',
+  },
+} as const;
