@@ -9,6 +9,8 @@ export interface NotebookRecord {
   createdAt: string; // ISO 8601
   updatedAt: string; // ISO 8601
   deletedAt: string | null;
+  /** User id of the creator; null/absent for CLI imports and seeded samples. */
+  createdBy?: string | null;
 }
 
 export interface StoredDocState {
@@ -22,9 +24,9 @@ export interface StoredDocState {
 
 export interface NotebookStore {
   /** Creates the notebook row; the document starts empty (or with `initialUpdate`). */
-  createNotebook(input: { id: string; title: string; initialUpdate?: Uint8Array }): Promise<NotebookRecord>;
+  createNotebook(input: { id: string; title: string; initialUpdate?: Uint8Array; createdBy?: string | null }): Promise<NotebookRecord>;
   getNotebook(id: string): Promise<NotebookRecord | null>;
-  /** Not deleted, newest first. */
+  /** Not deleted, newest first (most recently updated, then most recently created). */
   listNotebooks(): Promise<NotebookRecord[]>;
   renameNotebook(id: string, title: string): Promise<NotebookRecord | null>;
   /** Soft delete: the row and history stay for the audit trail, it disappears from lists. */
