@@ -12,9 +12,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { MadangError } from '../shared/errors.ts';
+import { registerUserCommands } from './cli/userCommands.ts';
 import { loadConfig, readPackageVersion, repoRoot, type Config, type ConfigFlags } from './config.ts';
 
 export interface CliIo {
@@ -114,19 +114,6 @@ async function importNotebook(io: CliIo, file: string, opts: { data?: string }):
   }
 }
 
-/**
- * Accounts live in the auth module, which adds its own subcommands when its file exists
- * (`registerUserCommands(program, helpers)`), so this file does not need to change with it.
- */
-async function registerOptionalCommands(program: Command, io: CliIo): Promise<void> {
-  const file = fileURLToPath(new URL('./cli/userCommands.ts', import.meta.url));
-  if (!existsSync(file)) return;
-  const mod = (await import(pathToFileURL(file).href)) as {
-    registerUserCommands?: (program: Command, helpers: CliHelpers) => void;
-  };
-  mod.registerUserCommands?.(program, { io, loadConfig: (flags: ConfigFlags) => configFrom(io, flags), dataOption });
-}
-
 /** What other modules' subcommands get, so they read config and print the same way. */
 export interface CliHelpers {
   io: CliIo;
@@ -134,7 +121,7 @@ export interface CliHelpers {
   dataOption: readonly [string, string];
 }
 
-export async function buildProgram(io: CliIo = defaultIo): Promise<Command> {
+export function buildProgram(io: CliIo = defaultIo): Command {
   const program = new Command('madang')
     .description('Madang: co-edited data-analysis notebooks for Seoul citizens\' groups / 서울 시민단체를 위한 함께 쓰는 데이터 분석 노트북')
     .version(readPackageVersion(), '-V, --version')
@@ -164,14 +151,15 @@ export async function buildProgram(io: CliIo = defaultIo): Promise<Command> {
     .option(...dataOption)
     .action((file: string, opts: { data?: string }) => importNotebook(io, file, opts));
 
-  await registerOptionalCommands(program, io);
+  // Accounts and audit subcommands live with the accounts module.
+  registerUserCommands(program, { io, loadConfig: (flags: ConfigFlags) => configFrom(io, flags), dataOption });
   return program;
 }
 
 /** Runs the command line; resolves to the exit code (a running `serve` keeps the process alive). */
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   try {
-    const program = await buildProgram(io);
+    const program = buildProgram(io);
     await program.parseAsync(argv);
     return 0;
   } catch (err) {

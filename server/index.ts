@@ -21,7 +21,14 @@ import { attachCollab } from './sync/collabServer.ts';
 import { NotebookService, type LiveDocs } from './notebooks/service.ts';
 import { seedSampleNotebooks } from './notebooks/seed.ts';
 import { buildApp } from './http/app.ts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { DatabaseSchema } from './persistence/schema.ts';
+import type { AccessControl } from './auth/access.ts';
+import { createAccessControl, defaultAllowedOrigins } from './auth/accessControl.ts';
+import { addCreatorAsOwner, setMember } from './auth/memberships.ts';
+import { accountsPlugins } from './http/routes/authPlugins.ts';
+import { assertDemoSafe, ensureDemoAccounts, hasDemoAccounts, demoEmailDomain } from './auth/demo.ts';
 
 /** Where the sample notebooks ship. */
 export const samplesDir = path.join(repoRoot, 'notebooks');
@@ -38,6 +45,8 @@ export interface RunningServer {
   app: FastifyInstance;
   notebooks: NotebookService;
   store: NotebookStore;
+  db: Kysely<DatabaseSchema>;
+  access: AccessControl;
   config: Config;
 }
 
@@ -45,6 +54,48 @@ export interface StartOptions {
   logger?: Logger;
   /** Sample notebooks to seed on first start (default: the repo's `notebooks/`). */
   samplesDir?: string;
+}
+
+/** What the server needs from the accounts module, wired from its functions. */
+interface AuthWiring {
+  access: AccessControl;
+  plugins: FastifyPluginAsync[];
+  grantOwner(notebookId: string, userId: string): Promise<void>;
+  /** Sample notebooks are shared with every signed-in person, as editors (to try co-editing). */
+  shareWithEveryone(notebookId: string): Promise<void>;
+  /** Creates the demo accounts on an empty install; returns the owner for samples and lines to print. */
+  ensureDemo(): Promise<{ ownerId: string | undefined; notices: string[] }>;
+}
+
+async function createAuth(input: {
+  db: Kysely<DatabaseSchema>;
+  config: Config;
+  port: number;
+  notebookExists: (id: string) => Promise<boolean>;
+}): Promise<AuthWiring> {
+  const { db, config } = input;
+  const access = createAccessControl({ db, allowedOrigins: defaultAllowedOrigins(input.port, config.publicOrigin) });
+  const routeDeps = { db, access, publicOrigin: config.publicOrigin, notebookExists: input.notebookExists };
+  return {
+    access,
+    plugins: accountsPlugins(routeDeps),
+    grantOwner: (notebookId, userId) => addCreatorAsOwner(db, notebookId, userId),
+    async shareWithEveryone(notebookId) {
+      await setMember(db, { notebookId, principal: { kind: 'workspace' }, role: 'editor', addedBy: null });
+    },
+    async ensureDemo() {
+      const created = config.demo ? await ensureDemoAccounts(db) : [];
+      // Demo passwords were printed to a console: never serve them on a public origin.
+      assertDemoSafe({ demoAccountsExist: await hasDemoAccounts(db), publicOrigin: config.publicOrigin });
+      if (!config.demo) return { ownerId: undefined, notices: [] };
+      const admin = await db.selectFrom('users').select('id').where('email', '=', `admin@${demoEmailDomain}`).executeTakeFirst();
+      const notices = created.length === 0 ? [] : [
+        'Demo accounts (shown once; change or disable them before real use) / 데모 계정 (한 번만 표시됩니다):',
+        ...created.map((a) => `  ${a.email.padEnd(36)} ${a.password}  ${a.workspaceRole}  ${a.orgName}`),
+      ];
+      return { ownerId: admin?.id, notices };
+    },
+  };
 }
 
 async function prepareDataDir(config: Config): Promise<void> {
@@ -70,60 +121,72 @@ export async function openStorage(config: Config, options: { create: boolean }):
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   await prepareDataDir(config);
-  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const store = createSqlNotebookStore(db);
-  const rooms = new RoomManager({ store, logger });
-  const liveDocs: LiveDocs = {
-    loadedDoc: (id) => rooms.loadedDoc(id),
-    applyServerEdit: async (id, edit) => { await rooms.applyServerEdit(id, edit); },
-    closeRoom: async (id) => { await rooms.closeRoom(id); },
+  // Resources close in reverse order of opening, also when start-up fails half way.
+  const closers: Array<() => Promise<void> | void> = [];
+  const closeAll = async () => {
+    for (const c of closers.splice(0).reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        logger.error({ err }, 'error while shutting down');
+      }
+    }
   };
-  const auth = await createAuth({ db, config, logger });
-  const notebooks = new NotebookService({ store, rooms: liveDocs, grantOwner: auth.grantOwner });
-
-  const notices: string[] = [];
-  if (config.demo) {
-    const demo = await auth.ensureDemo();
-    const seed = await seedSampleNotebooks({
-      notebooks, dataDir: config.dataDir, samplesDir: options.samplesDir ?? samplesDir, ownerId: demo.ownerId,
-    });
-    for (const n of seed.notebooks) await auth.shareWithEveryone(n.id);
-    if (seed.seeded) notices.push(`Loaded ${seed.notebooks.length} sample notebooks / 예제 노트북 ${seed.notebooks.length}개를 불러왔습니다`);
-    notices.push(...demo.notices);
-  }
-
-  const app = await buildApp({
-    logger,
-    access: auth.access,
-    notebooks,
-    version: readPackageVersion(),
-    clientDir: config.clientDir,
-    plugins: auth.plugins,
-  });
-  const collab = attachCollab(app.server, { rooms, access: auth.access, notebookExists: (id: string) => notebooks.exists(id), logger });
-
-  let closed: Promise<void> | undefined;
-  const close = () => {
-    closed ??= (async () => {
-      collab.close();
-      await rooms.closeAll();
-      await app.close();
-      await store.close();
-      await db.destroy();
-    })();
-    return closed;
-  };
-
   try {
+    const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    closers.push(() => db.destroy());
+    const store = createSqlNotebookStore(db);
+    closers.push(() => store.close());
+    const rooms = new RoomManager({ store, logger });
+    // Flush and unload every room before the store closes.
+    closers.push(() => rooms.closeAll());
+    const liveDocs: LiveDocs = {
+      loadedDoc: (id) => rooms.loadedDoc(id),
+      applyServerEdit: async (id, edit) => { await rooms.applyServerEdit(id, edit); },
+      closeRoom: async (id) => { await rooms.closeRoom(id); },
+    };
+    // The accounts routes need "does this notebook exist", the service needs "make them owner".
+    let notebooks: NotebookService | undefined;
+    const notebookExists = (id: string) => notebooks?.exists(id) ?? Promise.resolve(false);
+    const auth = await createAuth({ db, config, port: config.port, notebookExists });
+    notebooks = new NotebookService({ store, rooms: liveDocs, grantOwner: auth.grantOwner });
+
+    const notices: string[] = [];
+    const demo = await auth.ensureDemo();
+    if (config.demo) {
+      const seed = await seedSampleNotebooks({
+        notebooks, dataDir: config.dataDir, samplesDir: options.samplesDir ?? samplesDir, ownerId: demo.ownerId,
+      });
+      for (const n of seed.notebooks) await auth.shareWithEveryone(n.id);
+      if (seed.seeded) notices.push(`Loaded ${seed.notebooks.length} sample notebooks / 예제 노트북 ${seed.notebooks.length}개를 불러왔습니다`);
+      notices.push(...demo.notices);
+    }
+
+    const app = await buildApp({
+      logger,
+      access: auth.access,
+      notebooks,
+      version: readPackageVersion(),
+      clientDir: config.clientDir,
+      plugins: auth.plugins,
+    });
+    closers.push(() => app.close());
+    const collab = attachCollab(app.server, { rooms, access: auth.access, notebookExists, logger });
+    // Sockets go first: clients see "server restarting" and reconnect to the next process.
+    closers.push(() => collab.close());
+
     await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+    logger.info({ url }, 'madang listening');
+
+    let closing: Promise<void> | undefined;
+    const close = () => (closing ??= closeAll());
+    return { url, port, notices, close, app, notebooks, store, db, access: auth.access, config };
   } catch (err) {
-    await close();
+    await closeAll();
     throw err;
   }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
-  logger.info({ url }, 'madang listening');
-  return { url, port, notices, close, app, notebooks, store, config };
 }

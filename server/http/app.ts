@@ -11,7 +11,8 @@ import type { NotebookService } from '../notebooks/service.ts';
 import { httpErrors, toHttpError } from './errors.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerNotebookRoutes } from './routes/notebooks.ts';
-import { canServeAppShell, hasBuiltClient, registerStaticClient, sendAppShell } from './staticClient.ts';
+import { canServeAppShell, hasBuiltClient, isServerPath, registerStaticClient, sendAppShell } from './staticClient.ts';
+import { requireSameSite } from '../auth/requireViewer.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -51,10 +52,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);
   });
 
-  // Cross-site requests that change state are refused before any route runs (the session cookie
-  // is SameSite, this is the second lock). Requests without an Origin header (CLI, curl) pass.
+  // The cross-site rule (accounts module: allowed Origin, or `X-Requested-With: madang` from
+  // non-browser clients) runs before any API route that changes state, including routes other
+  // modules add, so a route that forgets its own check is still covered.
   app.addHook('onRequest', async (req) => {
-    if (stateChanging.has(req.method) && !deps.access.isOriginAllowed(req.headers)) throw httpErrors.badOrigin();
+    if (stateChanging.has(req.method) && isServerPath(req.url)) requireSameSite(req, deps.access);
   });
 
   registerHealthRoutes(app, { version: deps.version });

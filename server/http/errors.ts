@@ -96,6 +96,4 @@ export const httpErrors = {
       ko: `없는 경로입니다: ${method} ${url.slice(0, 200)}`,
       en: `no such route: ${method} ${url.slice(0, 200)}`,
     }),
-  badOrigin: () =>
-    new MadangError('forbidden', { ko: '다른 사이트에서 온 요청은 허용되지 않습니다', en: 'request from another site is not allowed' }),
 };

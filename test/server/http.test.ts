@@ -1,0 +1,289 @@
+/**
+ * The HTTP API against a real server (Fastify on an ephemeral port, SQLite in a temp dir, the real
+ * accounts module): health, the notebook life cycle, import/export round trips, and the error
+ * contract (`{error:{code,message,ko,en}}`, fitting status, never a stack trace).
+ */
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setMember } from '../../server/auth/memberships.ts';
+import { parseNotebookMarkdown, serializeNotebookMarkdown } from '../../shared/notebookFile.ts';
+import { startTestServer, type TestClient, type TestResponse, type TestServer } from '../harness/testServer.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+
+/** A canonical notebook file: parse + serialise gives back these bytes (checked below). */
+const canonical = [
+  '---',
+  'title: 자전거 대여 시간대',
+  'lang: ko',
+  'extracts:',
+  '  - bike_rentals',
+  '---',
+  '',
+  '# 시간대별 대여',
+  '',
+  '서울 공공자전거 대여 건수를 시간대별로 봅니다.',
+  '',
+  '```sql by_hour',
+  'SELECT hour, count(*) AS n FROM bike_rentals GROUP BY hour',
+  '```',
+  '',
+  '```chart',
+  '{',
+  '  "mark": "barY",',
+  '  "x": "hour",',
+  '  "y": "n"',
+  '}',
+  '```',
+  '',
+].join('\n');
+
+/** The error contract: exactly `{error:{code,message,ko,en}}`, no stack, no internals. */
+function expectErrorShape(res: TestResponse, status: number, code: string): void {
+  expect(res.status, res.text).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  const body = res.json();
+  expect(Object.keys(body)).toEqual(['error']);
+  expect(Object.keys(body.error).sort()).toEqual(['code', 'en', 'ko', 'message']);
+  expect(body.error.code).toBe(code);
+  for (const key of ['message', 'ko', 'en']) {
+    expect(typeof body.error[key]).toBe('string');
+    expect(body.error[key].length).toBeGreaterThan(0);
+  }
+  expect(res.text).not.toMatch(/\n\s+at |stack|node_modules|\.ts:\d+/);
+}
+
+describe('HTTP API', () => {
+  let t: TestServer;
+  let alice: TestClient;
+  let bob: TestClient;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    alice = await t.signUpAndIn({ role: 'analyst', org: '서울환경연합' });
+    bob = await t.signUpAndIn({ role: 'analyst', org: 'Urban Lab', orgKind: 'expert' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function createNotebook(client: TestClient, title: string): Promise<string> {
+    const res = await client.post('/api/notebooks', { title });
+    expect(res.status, res.text).toBe(201);
+    return res.json().id as string;
+  }
+
+  it('GET /api/health answers ok with the package version, without a session', async () => {
+    const res = await t.get('/api/health');
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ ok: true, version: pkg.version });
+  });
+
+  it('creates, lists, reads, renames and deletes a notebook', async () => {
+    const id = await createNotebook(alice, '  따릉이 대여 분석  ');
+
+    const list = await alice.get('/api/notebooks');
+    expect(list.status).toBe(200);
+    const mine = list.json().notebooks.find((n: { id: string }) => n.id === id);
+    expect(mine).toMatchObject({ id, title: '따릉이 대여 분석', role: 'owner' });
+    expect(typeof mine.updatedAt).toBe('string');
+
+    const one = await alice.get(`/api/notebooks/${id}`);
+    expect(one.status).toBe(200);
+    expect(one.json()).toMatchObject({ id, title: '따릉이 대여 분석', role: 'owner' });
+
+    const renamed = await alice.patch(`/api/notebooks/${id}`, { title: 'Bike rentals by hour' });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(renamed.json()).toMatchObject({ id, title: 'Bike rentals by hour' });
+    // The doc's meta.title changed too (export reads the doc, not the row).
+    const exported = await alice.get(`/api/notebooks/${id}/export`);
+    expect(parseNotebookMarkdown(exported.text).title).toBe('Bike rentals by hour');
+
+    const deleted = await alice.delete(`/api/notebooks/${id}`);
+    expect(deleted.status).toBe(204);
+    expectErrorShape(await alice.get(`/api/notebooks/${id}`), 404, 'not_found');
+    expectErrorShape(await alice.get(`/api/notebooks/${id}/export`), 404, 'not_found');
+    const after = await alice.get('/api/notebooks');
+    expect(after.json().notebooks.map((n: { id: string }) => n.id)).not.toContain(id);
+  });
+
+  it('lists only the notebooks the signed-in person may read, newest first', async () => {
+    const a1 = await createNotebook(alice, 'alice first');
+    const b1 = await createNotebook(bob, 'bob only');
+    const a2 = await createNotebook(alice, 'alice second');
+    const ids = (await alice.get('/api/notebooks')).json().notebooks.map((n: { id: string }) => n.id);
+    expect(ids).not.toContain(b1);
+    expect(ids.indexOf(a2)).toBeLessThan(ids.indexOf(a1));
+    expect(ids.indexOf(a2)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('export of an imported canonical file gives back the same bytes (text/markdown and JSON bodies)', async () => {
+    expect(serializeNotebookMarkdown(parseNotebookMarkdown(canonical))).toBe(canonical);
+    const imported = await alice.request('/api/notebooks/import', {
+      method: 'POST', body: canonical, headers: { 'content-type': 'text/markdown; charset=utf-8' },
+    });
+    expect(imported.status, imported.text).toBe(201);
+    const { id, title } = imported.json();
+    expect(title).toBe('자전거 대여 시간대');
+
+    const exported = await alice.get(`/api/notebooks/${id}/export`);
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
+    const disposition = exported.headers.get('content-disposition') ?? '';
+    expect(disposition).toMatch(/^attachment; filename="[^"]+\.md"; filename\*=UTF-8''/);
+    expect(decodeURIComponent(disposition.split("UTF-8''")[1])).toBe('자전거 대여 시간대.md');
+    expect(exported.text).toBe(canonical);
+
+    const viaJson = await alice.post('/api/notebooks/import', { markdown: canonical });
+    expect(viaJson.status).toBe(201);
+    expect(viaJson.json().id).not.toBe(id); // importing always makes a NEW notebook
+    expect((await alice.get(`/api/notebooks/${viaJson.json().id}/export`)).text).toBe(canonical);
+  });
+
+  it('every sample notebook in notebooks/ round-trips through import and export', async () => {
+    const dir = path.join(repoRoot, 'notebooks');
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.md'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const text = await readFile(path.join(dir, f), 'utf8');
+      const res = await alice.request('/api/notebooks/import', { method: 'POST', body: text, headers: { 'content-type': 'text/markdown' } });
+      expect(res.status, `${f}: ${res.text}`).toBe(201);
+      const exported = await alice.get(`/api/notebooks/${res.json().id}/export`);
+      expect(exported.text, f).toBe(text);
+    }
+  });
+
+  it('rejects malformed notebook files with invalid_input naming the line', async () => {
+    const unknownKey = '---\ntitle: x\nbogus: 1\n---\n';
+    const r1 = await alice.request('/api/notebooks/import', { method: 'POST', body: unknownKey, headers: { 'content-type': 'text/markdown' } });
+    expectErrorShape(r1, 400, 'invalid_input');
+    const unclosed = '---\ntitle: x\nlang: ko\n---\n\n```sql q\nSELECT 1\n';
+    const r2 = await alice.post('/api/notebooks/import', { markdown: unclosed });
+    expectErrorShape(r2, 400, 'invalid_input');
+    expect(r2.json().error.en).toMatch(/line \d+/);
+    expectErrorShape(await alice.post('/api/notebooks/import', { text: 'wrong field' }), 400, 'invalid_input');
+  });
+
+  it('rejects an oversized import with 413', async () => {
+    const huge = canonical + 'x'.repeat(5 * 1024 * 1024);
+    const res = await alice.request('/api/notebooks/import', { method: 'POST', body: huge, headers: { 'content-type': 'text/markdown' } });
+    expectErrorShape(res, 413, 'payload_too_large');
+  });
+
+  it('validates titles: trimmed, 1-200 characters, no control characters', async () => {
+    for (const title of ['', '   ', 'x'.repeat(201), 'a\u0007b', 'two\nlines', 'tab\there', 42, null]) {
+      expectErrorShape(await alice.post('/api/notebooks', { title }), 400, 'invalid_input');
+    }
+    expectErrorShape(await alice.post('/api/notebooks', {}), 400, 'invalid_input');
+    expectErrorShape(await alice.post('/api/notebooks', ['title']), 400, 'invalid_input');
+    const ok = await alice.post('/api/notebooks', { title: '가'.repeat(200) });
+    expect(ok.status).toBe(201);
+    const id = ok.json().id;
+    expectErrorShape(await alice.patch(`/api/notebooks/${id}`, { title: ' ' }), 400, 'invalid_input');
+    expect((await alice.get(`/api/notebooks/${id}`)).json().title).toBe('가'.repeat(200));
+  });
+
+  it('answers malformed JSON and unsupported content types in the error shape', async () => {
+    const bad = await alice.request('/api/notebooks', { method: 'POST', body: '{"title": ', headers: { 'content-type': 'application/json' } });
+    expectErrorShape(bad, 400, 'bad_request');
+    const xml = await alice.request('/api/notebooks', { method: 'POST', body: '<title/>', headers: { 'content-type': 'application/xml' } });
+    expect(xml.status).toBe(415);
+    expect(xml.json().error.code).toBe('bad_request');
+  });
+
+  it('answers 404 for malformed and unknown notebook ids', async () => {
+    for (const id of ['abc', 'not%20valid', 'x'.repeat(65), 'AAAAAAAAAAAAAAAAAAAAA']) {
+      expectErrorShape(await alice.get(`/api/notebooks/${id}`), 404, 'not_found');
+      expectErrorShape(await alice.patch(`/api/notebooks/${id}`, { title: 'x' }), 404, 'not_found');
+      expectErrorShape(await alice.get(`/api/notebooks/${id}/export`), 404, 'not_found');
+    }
+  });
+
+  it('answers unknown API routes with a JSON 404', async () => {
+    expectErrorShape(await alice.get('/api/nope'), 404, 'not_found');
+    expectErrorShape(await t.get('/api'), 404, 'not_found');
+    expectErrorShape(await alice.request('/api/notebooks', { method: 'PUT', json: {} }), 404, 'not_found');
+    expectErrorShape(await t.get('/no-client-here'), 404, 'not_found');
+  });
+
+  it('answers 401 to every notebook route without a session', async () => {
+    const id = await createNotebook(alice, 'private');
+    const anon = t.anonymous();
+    expectErrorShape(await anon.get('/api/notebooks'), 401, 'unauthenticated');
+    expectErrorShape(await anon.post('/api/notebooks', { title: 'x' }), 401, 'unauthenticated');
+    expectErrorShape(await anon.get(`/api/notebooks/${id}`), 401, 'unauthenticated');
+    expectErrorShape(await anon.patch(`/api/notebooks/${id}`, { title: 'x' }), 401, 'unauthenticated');
+    expectErrorShape(await anon.delete(`/api/notebooks/${id}`), 401, 'unauthenticated');
+    expectErrorShape(await anon.get(`/api/notebooks/${id}/export`), 401, 'unauthenticated');
+    expectErrorShape(await anon.post('/api/notebooks/import', { markdown: canonical }), 401, 'unauthenticated');
+    expectErrorShape(await anon.get('/api/notebooks', { cookie: 'madang_session=forged-token' }), 401, 'unauthenticated');
+  });
+
+  it('enforces notebook roles: no role hides the notebook, a viewer may read and export but not rename or delete', async () => {
+    const id = await createNotebook(alice, 'shared later');
+    expectErrorShape(await bob.get(`/api/notebooks/${id}`), 404, 'not_found');
+    expectErrorShape(await bob.delete(`/api/notebooks/${id}`), 404, 'not_found');
+
+    await setMember(t.server.db, { notebookId: id, principal: { kind: 'user', id: bob.user!.viewer.userId }, role: 'viewer', addedBy: null });
+    expect((await bob.get(`/api/notebooks/${id}`)).json()).toMatchObject({ id, role: 'viewer' });
+    expect((await bob.get(`/api/notebooks/${id}/export`)).status).toBe(200);
+    expect((await bob.get('/api/notebooks')).json().notebooks.map((n: { id: string }) => n.id)).toContain(id);
+    expectErrorShape(await bob.patch(`/api/notebooks/${id}`, { title: 'mine now' }), 403, 'forbidden');
+    expectErrorShape(await bob.delete(`/api/notebooks/${id}`), 403, 'forbidden');
+
+    await setMember(t.server.db, { notebookId: id, principal: { kind: 'user', id: bob.user!.viewer.userId }, role: 'editor', addedBy: null });
+    expect((await bob.patch(`/api/notebooks/${id}`, { title: 'edited by bob' })).status).toBe(200);
+    expectErrorShape(await bob.delete(`/api/notebooks/${id}`), 403, 'forbidden'); // owner only
+    expect((await alice.delete(`/api/notebooks/${id}`)).status).toBe(204);
+  });
+
+  it('refuses state-changing requests from another site', async () => {
+    const res = await alice.post('/api/notebooks', { title: 'csrf' }, { headers: { origin: 'https://evil.example' } });
+    expectErrorShape(res, 403, 'forbidden');
+    // A browser on our own origin passes.
+    const ok = await alice.post('/api/notebooks', { title: 'same site' }, { headers: { origin: t.url } });
+    expect(ok.status).toBe(201);
+  });
+});
+
+describe('static client', () => {
+  let t: TestServer;
+  let clientDir: string;
+
+  beforeAll(async () => {
+    clientDir = await mkdtemp(path.join(os.tmpdir(), 'madang-client-'));
+    await mkdir(path.join(clientDir, 'assets'));
+    await writeFile(path.join(clientDir, 'index.html'), '<!doctype html><title>Madang</title><div id="root"></div>');
+    await writeFile(path.join(clientDir, 'assets', 'index-Abc123.js'), 'console.log(1)');
+    t = await startTestServer({ clientDir });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await rm(clientDir, { recursive: true, force: true });
+  });
+
+  it('serves index.html for the app and for client routes (SPA fallback), revalidated', async () => {
+    for (const p of ['/', '/notebooks/V1StGXR8_Z5jdHi6B-myT', '/stories']) {
+      const res = await t.get(p);
+      expect(res.status, p).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.text).toContain('<div id="root">');
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+    }
+  });
+
+  it('serves hashed assets as immutable, and a missing asset is a 404, not the app', async () => {
+    const js = await t.get('/assets/index-Abc123.js');
+    expect(js.status).toBe(200);
+    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await t.get('/assets/missing-Zzz.js')).status).toBe(404);
+  });
+
+  it('keeps API 404s as JSON', async () => {
+    expectErrorShape(await t.get('/api/unknown'), 404, 'not_found');
+    expect((await t.get('/api/health')).json().ok).toBe(true);
+  });
+});
