@@ -5,7 +5,7 @@
 import { useTranslation } from 'react-i18next';
 import type { NotebookSession } from '../../sync/notebookSession.ts';
 import { usePresence } from '../../sync/hooks.ts';
-import { initialsOf, maybeColor, peersInCell, type Peer } from '../../sync/peers.ts';
+import { initialsOf, maybeColor } from '../../sync/peers.ts';
 
 /** More people than this collapse into "+N". */
 const maxShown = 6;
@@ -49,30 +49,6 @@ export function PresenceAvatars({ session }: { session: NotebookSession }) {
     <div className="presence-avatars" aria-label={t('presenceLabel')} data-testid="presence-avatars" style={{ display: 'inline-flex', alignItems: 'center', paddingLeft: 6 }}>
       {shown.map((p) => <Avatar key={p.key} person={p} />)}
       {hidden > 0 && <span style={{ marginLeft: 6, fontSize: '0.8rem', color: '#5f6368' }}>{t('presenceMore', { count: hidden })}</span>}
-    </div>
-  );
-}
-
-/**
- * A cell's marker: small avatars of the other people whose cursor is in this cell. Renders
- * nothing when nobody else is there.
- */
-export function CellPresence({ session, cellId }: { session: NotebookSession; cellId: string }) {
-  const { t } = useTranslation('sync');
-  const here: Peer[] = peersInCell(usePresence(session), cellId);
-  if (here.length === 0) return null;
-  return (
-    <div
-      className="cell-presence"
-      data-testid="cell-presence"
-      data-user-names={here.map((p) => p.name).join(',')}
-      style={{ display: 'inline-flex', alignItems: 'center', gap: 4, paddingLeft: 6 }}
-    >
-      {here.map((p) => (
-        <span key={p.clientId} title={t('inCell', { name: p.name })} style={{ display: 'inline-flex', alignItems: 'center', gap: 3, fontSize: '0.75rem', color: '#fff', background: p.color, borderRadius: 4, padding: '0 5px' }}>
-          {p.name}
-        </span>
-      ))}
     </div>
   );
 }
