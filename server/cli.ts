@@ -15,6 +15,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { MadangError } from '../shared/errors.ts';
 import { registerUserCommands } from './cli/userCommands.ts';
+import { databaseFileName } from './persistence/database.ts';
 import { loadConfig, readPackageVersion, repoRoot, type Config, type ConfigFlags } from './config.ts';
 
 export interface CliIo {
@@ -85,6 +86,9 @@ async function serve(io: CliIo, opts: { port?: string; data?: string; host?: str
 
 async function exportNotebook(io: CliIo, id: string, opts: { data?: string }): Promise<void> {
   const config = configFrom(io, { data: opts.data });
+  if (config.databaseUrl === undefined && !existsSync(path.join(config.dataDir, databaseFileName))) {
+    throw new CliError(`no Madang data in ${config.dataDir} (use --data DIR or MADANG_DATA)`);
+  }
   const { openStorage } = await import('./index.ts');
   const storage = await openStorage(config, { create: false });
   try {

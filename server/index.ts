@@ -60,7 +60,6 @@ export interface StartOptions {
 interface AuthWiring {
   access: AccessControl;
   plugins: FastifyPluginAsync[];
-  grantOwner(notebookId: string, userId: string): Promise<void>;
   /** Sample notebooks are shared with every signed-in person, as editors (to try co-editing). */
   shareWithEveryone(notebookId: string): Promise<void>;
   /** Creates the demo accounts on an empty install; returns the owner for samples and lines to print. */
@@ -79,7 +78,6 @@ async function createAuth(input: {
   return {
     access,
     plugins: accountsPlugins(routeDeps),
-    grantOwner: (notebookId, userId) => addCreatorAsOwner(db, notebookId, userId),
     async shareWithEveryone(notebookId) {
       await setMember(db, { notebookId, principal: { kind: 'workspace' }, role: 'editor', addedBy: null });
     },
@@ -145,11 +143,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       applyServerEdit: async (id, edit) => { await rooms.applyServerEdit(id, edit); },
       closeRoom: async (id) => { await rooms.closeRoom(id); },
     };
-    // The accounts routes need "does this notebook exist", the service needs "make them owner".
-    let notebooks: NotebookService | undefined;
-    const notebookExists = (id: string) => notebooks?.exists(id) ?? Promise.resolve(false);
+    // The creator of a notebook becomes its owner (accounts module's memberships).
+    const notebooks = new NotebookService({ store, rooms: liveDocs, grantOwner: (id, userId) => addCreatorAsOwner(db, id, userId) });
+    const notebookExists = (id: string) => notebooks.exists(id);
     const auth = await createAuth({ db, config, port: config.port, notebookExists });
-    notebooks = new NotebookService({ store, rooms: liveDocs, grantOwner: auth.grantOwner });
 
     const notices: string[] = [];
     const demo = await auth.ensureDemo();
