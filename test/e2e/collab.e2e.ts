@@ -1,0 +1,242 @@
+/**
+ * Two people co-editing one notebook in headless Chromium against the real production server
+ * (`startServer` on a temp data dir, serving the `vite build` output). They sign in through the
+ * login page, one creates the notebook on the home page and shares it with the other (two
+ * organisations), and then both edit at once: Monaco text, cell moves, presence, reload, an
+ * offline edit, the saved indicator. Also: the home page never downloads Monaco.
+ *
+ * The cases run in order and build on each other (one browser, one server for the file).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openPerson, screenshot, signInThroughPage, type Person } from '../harness/browser.ts';
+import { startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
+
+const clientDir = path.resolve('dist/client');
+
+/** `npm test` builds first; a lone `vitest run --project e2e` builds here if nothing is built yet. */
+function ensureBuilt(): void {
+  if (existsSync(path.join(clientDir, 'index.html'))) return;
+  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('vite build failed');
+}
+
+let server: TestServer;
+let browser: Browser;
+const names = { minji: '김민지', alice: 'Alice Park' };
+let minji: TestUser;
+let alice: TestUser;
+let a: Person;
+let b: Person;
+let notebookPath = '';
+
+// Console noise that is not a product error: the 401 of "who am I?" before signing in, and
+// the socket errors Chromium logs while a context is deliberately offline.
+const expectedConsole = [/status of 401/, /WebSocket connection to .* failed/, /ERR_INTERNET_DISCONNECTED/];
+
+beforeAll(async () => {
+  ensureBuilt();
+  server = await startTestServer({ clientDir });
+  minji = await server.createUser({ name: names.minji, org: '마포 자전거 시민모임', orgKind: 'cso', role: 'analyst' });
+  alice = await server.createUser({ name: names.alice, org: 'Seoul Data Lab', orgKind: 'expert', role: 'analyst' });
+  browser = await launchBrowser();
+  a = await openPerson(browser, server.url);
+  b = await openPerson(browser, server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// ---- helpers reading the page the way the app shows it ----
+
+function cells(page: Page) {
+  return page.getByTestId('cell');
+}
+
+async function cellIds(page: Page): Promise<string[]> {
+  return cells(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-cell-id') ?? ''));
+}
+
+/** The text of a SQL cell's Monaco model (editors are exposed for tests, see SqlEditor.tsx). */
+async function editorText(page: Page, cellId: string): Promise<string | null> {
+  return page.evaluate((id) => {
+    const editors = (window as unknown as { __madangEditors?: Map<string, { getValue(): string }> }).__madangEditors;
+    return editors?.get(id)?.getValue() ?? null;
+  }, cellId);
+}
+
+async function waitForEditorText(page: Page, cellId: string, expected: (text: string) => boolean): Promise<string> {
+  let last: string | null = null;
+  await expect.poll(async () => {
+    last = await editorText(page, cellId);
+    return last !== null && expected(last);
+  }, { timeout: 15_000 }).toBe(true);
+  return last!;
+}
+
+/** Clicks at the end of a SQL cell's editor and types like a person. */
+async function typeInSqlCell(page: Page, cellId: string, text: string): Promise<void> {
+  const editor = page.locator(`[data-testid="cell"][data-cell-id="${cellId}"] .monaco-editor`);
+  await editor.waitFor();
+  await editor.locator('.view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(text);
+}
+
+async function status(page: Page): Promise<string | null> {
+  return page.getByTestId('connection-status').getAttribute('data-status');
+}
+
+async function waitForConnected(page: Page): Promise<void> {
+  await expect.poll(() => status(page), { timeout: 15_000 }).toBe('connected');
+}
+
+async function waitForSaved(page: Page, saved: boolean): Promise<void> {
+  await expect.poll(() => page.getByTestId('saved-indicator').getAttribute('data-saved'), { timeout: 15_000 }).toBe(String(saved));
+}
+
+/** The title as shown (a heading, or the input when the person may rename). */
+async function notebookTitle(page: Page): Promise<string | null> {
+  return page.getByTestId('notebook-title').first().evaluate((el) => (el instanceof HTMLInputElement ? el.value : el.textContent));
+}
+
+async function addCellAtEnd(page: Page, kind: 'markdown' | 'sql'): Promise<void> {
+  const before = await cells(page).count();
+  const bar = before === 0 ? page.getByTestId('add-cell-bar-empty') : cells(page).last().getByTestId(kind === 'sql' ? 'add-sql-below' : 'add-markdown-below');
+  if (before === 0) await bar.getByRole('button').nth(kind === 'sql' ? 1 : 0).click();
+  else await bar.click();
+  await expect.poll(() => cells(page).count()).toBe(before + 1);
+}
+
+describe('co-editing a notebook', () => {
+  it('loads the home page without Monaco', async () => {
+    await signInThroughPage(a.page, minji.email, minji.password, '/');
+    await a.page.getByTestId('notebook-list').waitFor();
+    await a.page.getByTestId('new-notebook-button').waitFor();
+    const monacoRequests = a.requests.filter((u) => /monaco|editor\.worker/i.test(u));
+    expect(monacoRequests).toEqual([]);
+  });
+
+  it('creates a notebook, shares it, and text typed in Monaco on one side appears on the other', async () => {
+    await a.page.getByTestId('new-notebook-button').click();
+    await a.page.getByTestId('new-notebook-title').fill('따릉이 대여 분석');
+    await a.page.getByTestId('new-notebook-submit').click();
+    await a.page.waitForURL(/\/n\/[^/]+$/);
+    notebookPath = new URL(a.page.url()).pathname;
+    const notebookId = decodeURIComponent(notebookPath.split('/').pop()!);
+    await waitForConnected(a.page);
+
+    const owner = await server.signIn(minji.email, minji.password);
+    const share = await owner.post(`/api/notebooks/${encodeURIComponent(notebookId)}/members`, { email: alice.email, role: 'editor' });
+    expect(share.status, share.text).toBeLessThan(300);
+
+    await addCellAtEnd(a.page, 'sql');
+    await addCellAtEnd(a.page, 'markdown');
+    await addCellAtEnd(a.page, 'sql');
+    const ids = await cellIds(a.page);
+    expect(ids).toHaveLength(3);
+
+    await signInThroughPage(b.page, alice.email, alice.password, notebookPath);
+    await waitForConnected(b.page);
+    await expect.poll(() => cellIds(b.page)).toEqual(ids);
+
+    await typeInSqlCell(a.page, ids[0], 'SELECT station, count(*) AS rentals');
+    await waitForEditorText(b.page, ids[0], (t) => t === 'SELECT station, count(*) AS rentals');
+    await typeInSqlCell(b.page, ids[0], ' -- 대여소별');
+    await waitForEditorText(a.page, ids[0], (t) => t === 'SELECT station, count(*) AS rentals -- 대여소별');
+    await typeInSqlCell(b.page, ids[2], 'SELECT 1');
+    await waitForEditorText(a.page, ids[2], (t) => t === 'SELECT 1');
+  });
+
+  it('shows both people: avatars, the cell marker and the named cursor', async () => {
+    const ids = await cellIds(a.page);
+    for (const [page, other] of [[a.page, names.alice], [b.page, names.minji]] as const) {
+      await page.locator(`[data-testid="presence-avatar"][data-user-name="${other}"]`).waitFor({ timeout: 15_000 });
+    }
+    // Minji's cursor is in the first cell: Alice sees her marker there and her named caret.
+    await typeInSqlCell(a.page, ids[0], '');
+    await b.page.locator(`[data-testid="cell"][data-cell-id="${ids[0]}"] [data-testid="cell-presence"][data-user-name="${names.minji}"]`)
+      .waitFor({ timeout: 15_000 });
+    await b.page.locator(`[data-testid="cell"][data-cell-id="${ids[0]}"] .yRemoteSelectionHead`).waitFor({ timeout: 15_000 });
+    await typeInSqlCell(b.page, ids[2], '');
+    await a.page.locator(`[data-testid="cell"][data-cell-id="${ids[2]}"] [data-testid="cell-presence"][data-user-name="${names.alice}"]`)
+      .waitFor({ timeout: 15_000 });
+    await screenshot(b.page, 'co-editing');
+  });
+
+  it('converges when both move cells at the same time, keeping every cell once', async () => {
+    const before = await cellIds(a.page);
+    await Promise.all([
+      a.page.locator(`[data-testid="cell"][data-cell-id="${before[0]}"]`).getByTestId('cell-move-down').click(),
+      b.page.locator(`[data-testid="cell"][data-cell-id="${before[2]}"]`).getByTestId('cell-move-up').click(),
+    ]);
+    await expect.poll(async () => {
+      const [x, y] = [await cellIds(a.page), await cellIds(b.page)];
+      return x.join() === y.join() && x.join() !== before.join();
+    }, { timeout: 15_000 }).toBe(true);
+    const after = await cellIds(a.page);
+    expect(after).toHaveLength(3);
+    expect([...after].sort()).toEqual([...before].sort());
+  });
+
+  it('shows saved once an edit is stored', async () => {
+    const ids = await cellIds(a.page);
+    const sqlCell = await a.page.locator('[data-testid="cell"][data-kind="sql"]').first().getAttribute('data-cell-id');
+    expect(ids).toContain(sqlCell);
+    await typeInSqlCell(a.page, sqlCell!, '\nFROM rentals');
+    await waitForSaved(a.page, true);
+    await waitForSaved(b.page, true);
+  });
+
+  it('keeps an offline edit and merges it after reconnecting, without duplicated or lost cells', async () => {
+    const ids = await cellIds(a.page);
+    const sqlCell = (await a.page.locator('[data-testid="cell"][data-kind="sql"]').first().getAttribute('data-cell-id'))!;
+    const textBefore = (await editorText(a.page, sqlCell))!;
+
+    await a.context.setOffline(true);
+    await expect.poll(() => status(a.page), { timeout: 15_000 }).toBe('offline');
+    await typeInSqlCell(a.page, sqlCell, '\nGROUP BY station');
+    await addCellAtEnd(a.page, 'markdown');
+    await waitForSaved(a.page, false);
+    // Meanwhile Alice keeps working online.
+    await typeInSqlCell(b.page, sqlCell, '\n-- online');
+    const offlineCells = await cellIds(a.page);
+    expect(offlineCells).toHaveLength(4);
+
+    await a.context.setOffline(false);
+    await waitForConnected(a.page);
+    await expect.poll(async () => {
+      const [x, y] = [await cellIds(a.page), await cellIds(b.page)];
+      return x.length === 4 && x.join() === y.join();
+    }, { timeout: 20_000 }).toBe(true);
+    const merged = await waitForEditorText(b.page, sqlCell, (t) => t.includes('GROUP BY station') && t.includes('-- online'));
+    expect(await editorText(a.page, sqlCell)).toBe(merged);
+    expect(merged.startsWith(textBefore.split('\n')[0])).toBe(true);
+    expect(new Set(await cellIds(a.page)).size).toBe(4);
+    expect((await cellIds(a.page)).filter((id) => ids.includes(id))).toHaveLength(3);
+    await waitForSaved(a.page, true);
+  });
+
+  it('shows the same notebook after a reload', async () => {
+    const ids = await cellIds(b.page);
+    const sqlCell = (await b.page.locator('[data-testid="cell"][data-kind="sql"]').first().getAttribute('data-cell-id'))!;
+    const text = (await editorText(b.page, sqlCell))!;
+    const title = await notebookTitle(b.page);
+    await b.page.reload();
+    await waitForConnected(b.page);
+    await expect.poll(() => cellIds(b.page)).toEqual(ids);
+    await waitForEditorText(b.page, sqlCell, (t) => t === text);
+    expect(title).toBe('따릉이 대여 분석');
+    await expect.poll(() => notebookTitle(b.page)).toBe(title);
+  });
+
+  it('stayed on 127.0.0.1 and logged no errors', () => {
+    a.assertClean(expectedConsole);
+    b.assertClean(expectedConsole);
+  });
+});
