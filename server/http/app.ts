@@ -40,10 +40,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: deps.trustProxy ?? false,
     // Ids and slugs are case-sensitive; a trailing slash is the same route.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    disableRequestLogging: false,
   });
 
   await app.register(fastifyCookie);
+
+  // An empty JSON body (a DELETE sent by a generic fetch wrapper with a JSON content type) is
+  // "no body", not a parse error; anything else goes through Fastify's own safe JSON parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
+    return parseJson(req, body, done);
+  });
 
   app.setErrorHandler((err, req, reply) => {
     const mapped = toHttpError(err);
