@@ -1,0 +1,142 @@
+/**
+ * One cell: its toolbar, its body by kind, who else is in it, and the drag handle. The section
+ * itself is focusable: focus on it is "command mode" for this cell; focus inside its editor is
+ * "edit mode" (see NotebookView's key handling).
+ */
+import { forwardRef, type DragEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type * as Y from 'yjs';
+import type { CellKind } from '../../../shared/schema/notebook.ts';
+import type { Peer } from '../../sync/peers.ts';
+import type { CellSummary } from '../notebook/useCells.ts';
+import { CellToolbar } from './CellToolbar.tsx';
+import { MarkdownCell } from './MarkdownCell.tsx';
+import { SpecCell } from './SpecCell.tsx';
+
+/** Renders the SQL editor for a cell (the page passes H5's Monaco editor; tests a plain one). */
+export type RenderSqlEditor = (props: { cellId: string; ytext: Y.Text; readOnly: boolean; ariaLabel: string }) => ReactNode;
+
+export interface CellViewProps {
+  cell: CellSummary;
+  ytext: Y.Text | undefined;
+  index: number;
+  count: number;
+  isSelected: boolean;
+  isEditing: boolean;
+  readOnly: boolean;
+  peers: Peer[];
+  localOrigin: object;
+  dropIndicator: 'before' | 'after' | null;
+  renderSqlEditor: RenderSqlEditor;
+  onSelect(): void;
+  onStartEditing(): void;
+  onStopEditing(): void;
+  onKindChange(kind: CellKind): void;
+  onNameCommit(name: string): void;
+  onMove(step: -1 | 1): void;
+  onDelete(): void;
+  onAddBelow(kind: 'markdown' | 'sql'): void;
+  onUndo(): void;
+  onRedo(): void;
+  onDragStart(e: DragEvent): void;
+  onDragEnd(): void;
+  onDragOver(e: DragEvent<HTMLElement>): void;
+  onDrop(e: DragEvent): void;
+}
+
+export const CellView = forwardRef<HTMLElement, CellViewProps>(function CellView(p, ref) {
+  const { t } = useTranslation('notebook');
+  const { cell } = p;
+  const kindLabel = t(`kind_${cell.kind}`);
+  const classes = ['cell', `cell-${cell.kind}`];
+  if (p.isSelected) classes.push('is-selected');
+  if (p.isEditing) classes.push('is-editing');
+  if (p.dropIndicator) classes.push(`drop-${p.dropIndicator}`);
+  const edgeColor = p.peers[0]?.color;
+
+  let body: ReactNode;
+  if (!p.ytext && (cell.kind === 'markdown' || cell.kind === 'sql')) body = null;
+  else if (cell.kind === 'markdown') {
+    body = (
+      <MarkdownCell
+        ytext={p.ytext!}
+        isEditing={p.isEditing}
+        readOnly={p.readOnly}
+        localOrigin={p.localOrigin}
+        onStartEditing={p.onStartEditing}
+        onStopEditing={p.onStopEditing}
+        onUndo={p.onUndo}
+        onRedo={p.onRedo}
+      />
+    );
+  } else if (cell.kind === 'sql') {
+    body = <div className="sql-cell">{p.renderSqlEditor({ cellId: cell.id, ytext: p.ytext!, readOnly: p.readOnly, ariaLabel: cell.name || kindLabel })}</div>;
+  } else {
+    body = <SpecCell spec={cell.spec} />;
+  }
+
+  return (
+    <section
+      ref={ref}
+      className={classes.join(' ')}
+      data-testid="cell"
+      data-cell-id={cell.id}
+      data-kind={cell.kind}
+      data-cell-index={p.index}
+      tabIndex={0}
+      aria-label={t('cellLabel', { index: p.index + 1, kind: kindLabel })}
+      aria-current={p.isSelected ? 'true' : undefined}
+      style={edgeColor ? ({ '--peer-color': edgeColor } as React.CSSProperties) : undefined}
+      onMouseDown={p.onSelect}
+      onDragOver={p.onDragOver}
+      onDrop={p.onDrop}
+    >
+      <div className="cell-gutter">
+        {!p.readOnly && (
+          <span
+            className="drag-handle"
+            data-testid="cell-drag-handle"
+            draggable
+            role="img"
+            aria-label={t('dragHandle')}
+            title={t('dragHandle')}
+            onDragStart={p.onDragStart}
+            onDragEnd={p.onDragEnd}
+          >
+            ⋮⋮
+          </span>
+        )}
+        <div className="cell-presence-list">
+          {p.peers.map((peer) => (
+            <span
+              key={peer.clientId}
+              className="cell-presence"
+              data-testid="cell-presence"
+              data-user-name={peer.name}
+              style={{ background: peer.color }}
+              title={t('inCell', { name: peer.name })}
+              aria-label={t('inCell', { name: peer.name })}
+              role="img"
+            />
+          ))}
+        </div>
+      </div>
+      <div className="cell-main">
+        <CellToolbar
+          cellId={cell.id}
+          kind={cell.kind}
+          name={cell.name}
+          index={p.index}
+          count={p.count}
+          readOnly={p.readOnly}
+          onKindChange={p.onKindChange}
+          onNameCommit={p.onNameCommit}
+          onMove={p.onMove}
+          onDelete={p.onDelete}
+          onAddBelow={p.onAddBelow}
+        />
+        <div className="cell-body">{body}</div>
+      </div>
+    </section>
+  );
+});

@@ -1,0 +1,247 @@
+/**
+ * The notebook itself, given an open session: title, cells from the Y.Doc, command-mode
+ * keyboard shortcuts, drag-and-drop reordering and per-cell presence. It takes only what editing
+ * needs (doc, undo manager, local origin), so tests drive it with a real Y.Doc and no socket;
+ * `NotebookPage` wires the real session, presence and Monaco.
+ */
+import { useCallback, useEffect, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { getCellSource, setCellName, type CellKind } from '../../../shared/schema/notebook.ts';
+import { MadangError } from '../../../shared/errors.ts';
+import type { Peer } from '../../sync/peers.ts';
+import { readCommandKey, type Pending } from '../../keyboard/commandMode.ts';
+import { useUiStore } from '../../state/uiStore.ts';
+import { pushToast } from '../../state/toastStore.ts';
+import { CellView, type RenderSqlEditor } from '../cells/CellView.tsx';
+import { AddCellBar } from './AddCellBar.tsx';
+import { NotebookTitle } from './NotebookTitle.tsx';
+import { ShortcutsDialog } from './ShortcutsDialog.tsx';
+import { useCells } from './useCells.ts';
+import {
+  changeCellKind,
+  deleteCellAndPickNext,
+  insertCellNear,
+  moveCellBy,
+  moveCellTo,
+  runCommand,
+  type EditingSession,
+} from './notebookCommands.ts';
+
+export interface NotebookViewProps {
+  session: EditingSession;
+  readOnly: boolean;
+  peers: readonly Peer[];
+  renderSqlEditor: RenderSqlEditor;
+  /** Called when the selected cell changes (presence: "I am in this cell"). */
+  onActiveCellChange?(cellId: string | null): void;
+  /** Presence avatars, connection badge, share button, read-only notice. */
+  headerExtras?: ReactNode;
+  /** Shown above the cells (e.g. the read-only notice). */
+  banner?: ReactNode;
+}
+
+const dragType = 'application/x-madang-cell';
+
+/** Keys typed here belong to a control, not to command mode. */
+function isControlTarget(el: HTMLElement): boolean {
+  return el.closest('input, textarea, select, button, a, [contenteditable="true"], .monaco-editor') !== null;
+}
+
+function isEditorTarget(el: HTMLElement): boolean {
+  return el.closest('.cell-body') !== null && el.closest('textarea, input, [contenteditable="true"], .monaco-editor') !== null;
+}
+
+export function NotebookView({ session, readOnly, peers, renderSqlEditor, onActiveCellChange, headerExtras, banner }: NotebookViewProps) {
+  const { t, i18n } = useTranslation(['notebook', 'common']);
+  const { doc, undoManager, localOrigin } = session;
+  const cells = useCells(doc);
+  const selectedCellId = useUiStore((s) => s.selectedCellId);
+  const editingCellId = useUiStore((s) => s.editingCellId);
+  const isShortcutsOpen = useUiStore((s) => s.isShortcutsOpen);
+  const { select, startEditing, stopEditing, setShortcutsOpen, reset } = useUiStore.getState();
+  const pending = useRef<Pending>(null);
+  const sectionRefs = useRef(new Map<string, HTMLElement>());
+  const dragging = useRef<string | null>(null);
+  const [drop, setDrop] = useState<{ targetId: string; position: 'before' | 'after' } | null>(null);
+
+  // A fresh page starts in command mode with nothing selected.
+  useEffect(() => {
+    reset();
+    return reset;
+  }, [doc, reset]);
+
+  // The selection may vanish (deleted here or by someone else, or undone).
+  useEffect(() => {
+    if (selectedCellId && !cells.some((c) => c.id === selectedCellId)) select(null);
+  }, [cells, selectedCellId, select]);
+
+  useEffect(() => {
+    onActiveCellChange?.(selectedCellId);
+  }, [selectedCellId, onActiveCellChange]);
+
+  // Keyboard focus follows the selection in command mode; in edit mode it goes into the editor.
+  useEffect(() => {
+    if (!selectedCellId) return;
+    const el = sectionRefs.current.get(selectedCellId);
+    if (!el) return;
+    if (editingCellId === selectedCellId) {
+      // Markdown's textarea, or Monaco's input area once it has loaded.
+      const editor = el.querySelector<HTMLElement>('.cell-body textarea, .cell-body [contenteditable="true"]');
+      if (editor && !editor.contains(document.activeElement)) editor.focus();
+    } else if (editingCellId === null && !el.contains(document.activeElement)) {
+      el.focus();
+    }
+    // Only selection and mode moves focus: a remote edit must never pull focus away.
+  }, [selectedCellId, editingCellId]);
+
+  // Focus decides the mode: on the cell itself = command mode, inside its editor = edit mode.
+  const onFocus = (e: React.FocusEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement;
+    const section = target.closest<HTMLElement>('[data-cell-id]');
+    const id = section?.dataset.cellId;
+    if (!id) return;
+    if (target === section) {
+      select(id);
+      stopEditing();
+    } else if (!readOnly && isEditorTarget(target)) {
+      if (useUiStore.getState().editingCellId !== id) startEditing(id);
+    } else {
+      select(id);
+    }
+  };
+
+  const guard = useCallback(<T,>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (err) {
+      const detail = err instanceof MadangError ? err.detail : { ko: String(err), en: String(err) };
+      pushToast({ kind: 'error', title: { ko: i18n.getFixedT('ko', 'notebook')('editFailed'), en: i18n.getFixedT('en', 'notebook')('editFailed') }, detail });
+      return undefined;
+    }
+  }, [i18n]);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.defaultPrevented || e.nativeEvent.isComposing) return;
+    const target = e.target as HTMLElement;
+    if (isEditorTarget(target)) {
+      if (e.key === 'Escape' && editingCellId) {
+        e.preventDefault();
+        const id = editingCellId;
+        stopEditing();
+        sectionRefs.current.get(id)?.focus();
+      }
+      return;
+    }
+    if (isControlTarget(target)) return;
+    const { command, pending: next } = readCommandKey(e, pending.current);
+    pending.current = next;
+    if (!command) return;
+    e.preventDefault();
+    const outcome = guard(() => runCommand(session, command, selectedCellId, readOnly));
+    if (!outcome) return;
+    if (outcome.select !== undefined) select(outcome.select);
+    if (outcome.edit && outcome.select) startEditing(outcome.select);
+    if (outcome.help) setShortcutsOpen(true);
+  };
+
+  const addBelow = (anchorId: string | null, kind: 'markdown' | 'sql') => {
+    const id = guard(() => insertCellNear(session, kind, anchorId, 'below'));
+    if (id) startEditing(id);
+  };
+
+  const onDragOverCell = (targetId: string) => (e: DragEvent<HTMLElement>) => {
+    if (!dragging.current) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'move';
+    const rect = e.currentTarget.getBoundingClientRect();
+    const position = e.clientY < rect.top + rect.height / 2 ? 'before' : 'after';
+    if (drop?.targetId !== targetId || drop.position !== position) setDrop({ targetId, position });
+  };
+
+  const onDropCell = (targetId: string) => (e: DragEvent) => {
+    const id = dragging.current ?? e.dataTransfer.getData(dragType);
+    e.preventDefault();
+    const position = drop?.targetId === targetId ? drop.position : 'after';
+    dragging.current = null;
+    setDrop(null);
+    if (id) guard(() => moveCellTo(session, id, targetId, position));
+  };
+
+  return (
+    <div className="notebook">
+      <header className="notebook-header">
+        <NotebookTitle doc={doc} readOnly={readOnly} localOrigin={localOrigin} />
+        <div className="notebook-header-extras">
+          {headerExtras}
+          <button type="button" className="button button-quiet" onClick={() => setShortcutsOpen(true)} aria-keyshortcuts="?">
+            {t('shortcutsButton')}
+          </button>
+        </div>
+      </header>
+      {banner}
+      <div className="cells" data-testid="cells" onKeyDown={onKeyDown} onFocus={onFocus}>
+        {cells.length === 0 && <p className="muted empty-notebook">{t('emptyNotebook')}</p>}
+        {cells.map((cell, index) => (
+          <div key={cell.id} className="cell-slot">
+            {!readOnly && index === 0 && (
+              <AddCellBar testId="add-cell-bar-top" onAdd={(kind) => {
+                const id = guard(() => insertCellNear(session, kind, cell.id, 'above'));
+                if (id) startEditing(id);
+              }} />
+            )}
+            <CellView
+              ref={(el) => {
+                if (el) sectionRefs.current.set(cell.id, el);
+                else sectionRefs.current.delete(cell.id);
+              }}
+              cell={cell}
+              ytext={getCellSource(doc, cell.id)}
+              index={index}
+              count={cells.length}
+              isSelected={selectedCellId === cell.id}
+              isEditing={editingCellId === cell.id}
+              readOnly={readOnly}
+              peers={peers.filter((p) => p.cellId === cell.id)}
+              localOrigin={localOrigin}
+              dropIndicator={drop?.targetId === cell.id ? drop.position : null}
+              renderSqlEditor={renderSqlEditor}
+              onSelect={() => select(cell.id)}
+              onStartEditing={() => startEditing(cell.id)}
+              onStopEditing={() => {
+                if (useUiStore.getState().editingCellId === cell.id) stopEditing();
+              }}
+              onKindChange={(kind: CellKind) => guard(() => changeCellKind(session, cell.id, kind))}
+              onNameCommit={(name) => guard(() => {
+                setCellName(doc, cell.id, name, localOrigin);
+                undoManager.stopCapturing();
+              })}
+              onMove={(step) => guard(() => moveCellBy(session, cell.id, step))}
+              onDelete={() => {
+                const next = guard(() => deleteCellAndPickNext(session, cell.id));
+                if (next !== undefined) select(next);
+              }}
+              onAddBelow={(kind) => addBelow(cell.id, kind)}
+              onUndo={() => undoManager.undo()}
+              onRedo={() => undoManager.redo()}
+              onDragStart={(e) => {
+                dragging.current = cell.id;
+                e.dataTransfer.effectAllowed = 'move';
+                e.dataTransfer.setData(dragType, cell.id);
+                e.dataTransfer.setData('text/plain', cell.id); // Firefox starts a drag only with data
+              }}
+              onDragEnd={() => {
+                dragging.current = null;
+                setDrop(null);
+              }}
+              onDragOver={onDragOverCell(cell.id)}
+              onDrop={onDropCell(cell.id)}
+            />
+            {!readOnly && <AddCellBar onAdd={(kind) => addBelow(cell.id, kind)} />}
+          </div>
+        ))}
+        {!readOnly && cells.length === 0 && <AddCellBar testId="add-cell-bar-empty" onAdd={(kind) => addBelow(null, kind)} />}
+      </div>
+      {isShortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+/**
+ * The browser entry: wires the real pieces together (i18n with the saved language, the app
+ * shell) and mounts React. Pages load lazily from the router (see App.tsx).
+ */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
+import { createI18n } from './i18n/index.ts';
+import { App } from './App.tsx';
+import './styles/base.css';
+import './styles/app.css';
+import './styles/home.css';
+import './styles/notebook.css';
+
+const i18n = createI18n();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <I18nextProvider i18n={i18n}>
+      <App />
+    </I18nextProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,114 @@
+/**
+ * Binds a plain `<textarea>` to a Y.Text, both ways, for Markdown cells.
+ *
+ * Local typing: the new value is compared with the Y.Text and only the changed middle is applied
+ * (common prefix and suffix kept), so concurrent edits elsewhere in the text merge instead of being
+ * overwritten. Remote changes: the textarea value is replaced and the caret is carried through
+ * the remote delta so it stays on the same character.
+ */
+import * as Y from 'yjs';
+
+export interface TextChange {
+  index: number;
+  remove: number;
+  insert: string;
+}
+
+/** The smallest single replacement turning `before` into `after` (no split surrogate pairs). */
+export function diffText(before: string, after: string): TextChange | null {
+  if (before === after) return null;
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let endB = before.length;
+  let endA = after.length;
+  while (endB > start && endA > start && before.charCodeAt(endB - 1) === after.charCodeAt(endA - 1)) {
+    endB--;
+    endA--;
+  }
+  // Do not cut between the halves of a surrogate pair (emoji, rare Hanja).
+  if (start > 0 && isLowSurrogate(before.charCodeAt(start))) start--;
+  if (endB < before.length && isLowSurrogate(before.charCodeAt(endB)) && endB > start) {
+    endB++;
+    endA++;
+  }
+  return { index: start, remove: endB - start, insert: after.slice(start, endA) };
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+/** Applies the textarea's new value to the Y.Text as one minimal edit with `origin`. */
+export function applyValueToYText(ytext: Y.Text, value: string, origin: unknown): void {
+  const change = diffText(ytext.toString(), value);
+  if (!change) return;
+  const doc = ytext.doc;
+  const run = () => {
+    if (change.remove > 0) ytext.delete(change.index, change.remove);
+    if (change.insert) ytext.insert(change.index, change.insert);
+  };
+  if (doc) doc.transact(run, origin);
+  else run();
+}
+
+/**
+ * Where a caret at `pos` (in the old text) ends up after a Y.Text delta. Text inserted exactly at
+ * the caret goes after it, so a collaborator typing at the same spot does not move our caret.
+ */
+export function transformPosition(pos: number, delta: Y.YTextEvent['delta']): number {
+  let oldIndex = 0;
+  let shift = 0;
+  for (const op of delta) {
+    if (oldIndex >= pos) break;
+    if (op.retain !== undefined) {
+      oldIndex += op.retain;
+    } else if (op.insert !== undefined) {
+      shift += typeof op.insert === 'string' ? op.insert.length : 1;
+    } else if (op.delete !== undefined) {
+      shift -= Math.min(oldIndex + op.delete, pos) - oldIndex;
+      oldIndex += op.delete;
+    }
+  }
+  return Math.max(0, pos + shift);
+}
+
+/**
+ * Keeps `textarea` and `ytext` in step until the returned function is called. Local input is
+ * written with `origin`; changes with any other origin are copied into the textarea.
+ */
+export function bindTextarea(textarea: HTMLTextAreaElement, ytext: Y.Text, origin: unknown): () => void {
+  textarea.value = ytext.toString();
+  const onInput = () => {
+    // IME composition (Korean!) fires input events mid-syllable; Yjs gets the final text at compositionend.
+    if (composing) return;
+    applyValueToYText(ytext, textarea.value, origin);
+  };
+  let composing = false;
+  const onCompositionStart = () => {
+    composing = true;
+  };
+  const onCompositionEnd = () => {
+    composing = false;
+    onInput();
+  };
+  const observer = (event: Y.YTextEvent, tr: Y.Transaction) => {
+    if (tr.origin === origin && textarea.value === ytext.toString()) return;
+    const { selectionStart, selectionEnd } = textarea;
+    const hasFocus = textarea.ownerDocument.activeElement === textarea;
+    textarea.value = ytext.toString();
+    if (hasFocus) {
+      textarea.setSelectionRange(transformPosition(selectionStart, event.delta), transformPosition(selectionEnd, event.delta));
+    }
+  };
+  textarea.addEventListener('input', onInput);
+  textarea.addEventListener('compositionstart', onCompositionStart);
+  textarea.addEventListener('compositionend', onCompositionEnd);
+  ytext.observe(observer);
+  return () => {
+    textarea.removeEventListener('input', onInput);
+    textarea.removeEventListener('compositionstart', onCompositionStart);
+    textarea.removeEventListener('compositionend', onCompositionEnd);
+    ytext.unobserve(observer);
+  };
+}
