@@ -176,11 +176,13 @@ interface ParsedFrontMatter {
 
 function parseFrontMatter(lines: string[], closeIndex: number): ParsedFrontMatter {
   const yamlLines = lines.slice(1, closeIndex);
-  const doc = YAML.parseDocument(yamlLines.join('\n'), { prettyErrors: false });
+  const doc = YAML.parseDocument(yamlLines.join('\n'), { prettyErrors: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const line = 1 + (err.linePos?.[0]?.line ?? 1);
-    const what = err.message.split('\n')[0];
+    // With prettyErrors the message ends with " at line N, column M:" and a code excerpt; we name
+    // the line ourselves (in file numbering), so keep only the reason.
+    const what = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw lineError(line, `머리말(YAML)이 올바르지 않습니다: ${what}`, `invalid front matter (YAML): ${what}`);
   }
   const value: unknown = doc.toJS() ?? {};
