@@ -20,7 +20,7 @@ import { requireNotebook, requireViewer } from '../../auth/requireViewer.ts';
 import { findOrgById, findUserByEmail } from '../../auth/users.ts';
 import type { AuthRouteDeps } from './authCommon.ts';
 
-const notebookParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+const notebookParams = z.object({ id: z.string() });
 const memberParams = notebookParams.extend({
   kind: z.enum(['user', 'org', 'workspace']),
   principalId: z.string().min(1).max(64),
@@ -37,7 +37,9 @@ const notFound = (id: string) => new MadangError('not_found', { ko: '노트북�
 export async function registerMemberRoutes(app: FastifyInstance, deps: AuthRouteDeps): Promise<void> {
   const clock = deps.clock ?? systemClock;
 
+  /** A malformed id is "not found" too, like the notebook routes answer. */
   async function checkExists(id: string): Promise<void> {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw notFound(id.slice(0, 64));
     if (deps.notebookExists && !(await deps.notebookExists(id))) throw notFound(id);
   }
 
