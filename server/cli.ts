@@ -50,11 +50,17 @@ function configFrom(io: CliIo, flags: ConfigFlags): Config {
 export async function buildClient(io: CliIo): Promise<void> {
   io.stderr('madang: building the web client (first start; takes a few seconds)…\n');
   const { build } = await import('vite');
-  await build({
-    configFile: path.join(repoRoot, 'vite.config.ts'),
-    root: path.join(repoRoot, 'client'),
-    logLevel: 'warn',
-  });
+  try {
+    await build({
+      configFile: path.join(repoRoot, 'vite.config.ts'),
+      root: path.join(repoRoot, 'client'),
+      logLevel: 'warn',
+    });
+  } catch (err) {
+    // Vite has printed the details; say what failed and how to retry by hand.
+    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    throw new CliError(`building the web client failed (${first}); run \`npm run build\` to see the full error`);
+  }
 }
 
 async function serve(io: CliIo, opts: { port?: string; data?: string; host?: string }): Promise<void> {

@@ -48,8 +48,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // "no body", not a parse error; anything else goes through Fastify's own safe JSON parser.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
-    return parseJson(req, body, done);
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    return parseJson(req, text, done);
   });
 
   app.setErrorHandler((err, req, reply) => {

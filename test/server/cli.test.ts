@@ -46,54 +46,58 @@ describe('madang CLI', () => {
     await rm(scratch, { recursive: true, force: true });
   });
 
+  // Each run starts node + tsx (about a second), so independent runs go in parallel.
   it('--help lists the subcommands and exits 0', async () => {
-    const r = await runMadang(['--help']);
+    const [r, nb] = await Promise.all([runMadang(['--help']), runMadang(['notebook', '--help'])]);
     expect(r.code, r.stderr).toBe(0);
     for (const word of ['serve', 'notebook', 'user']) expect(r.stdout).toContain(word);
-    const nb = await runMadang(['notebook', '--help']);
     expect(nb.code).toBe(0);
     expect(nb.stdout).toContain('import');
     expect(nb.stdout).toContain('export');
-  });
+  }, 30_000);
 
-  it('notebook import then export round-trips every sample file byte for byte', async () => {
+  it('notebook import then export round-trips a sample file byte for byte', async () => {
     const samples = (await readdir(path.join(repoRoot, 'notebooks'))).filter((f) => f.endsWith('.md')).sort();
     expect(samples.length).toBeGreaterThan(0);
-    for (const name of samples.slice(0, 2)) {
-      const file = path.join(repoRoot, 'notebooks', name);
-      const imported = await runMadang(['notebook', 'import', file, '--data', dataDir]);
-      expect(imported.code, imported.stderr).toBe(0);
-      const id = imported.stdout.trim();
-      expect(id).toMatch(/^[A-Za-z0-9_-]{6,64}$/);
-      // MADANG_DATA works as well as --data.
-      const exported = await runMadang(['notebook', 'export', id], { MADANG_DATA: dataDir });
-      expect(exported.code, exported.stderr).toBe(0);
-      expect(exported.stdout).toBe(await readFile(file, 'utf8'));
-    }
-  });
+    const file = path.join(repoRoot, 'notebooks', samples[0]);
+    const imported = await runMadang(['notebook', 'import', file, '--data', dataDir]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const id = imported.stdout.trim();
+    expect(id).toMatch(/^[A-Za-z0-9_-]{6,64}$/);
+    // MADANG_DATA works as well as --data.
+    const exported = await runMadang(['notebook', 'export', id], { MADANG_DATA: dataDir });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toBe(await readFile(file, 'utf8'));
+  }, 30_000);
 
   it('exits 1 with a message for a malformed file, a missing file, an unknown id and a bad command', async () => {
     const bad = path.join(scratch, 'bad.md');
     await writeFile(bad, '---\ntitle: broken\nlang: ko\n---\n\n```sql q\nSELECT 1\n');
-    const r1 = await runMadang(['notebook', 'import', bad, '--data', dataDir]);
+    const [r1, r2, r3, r4, r5, r6] = await Promise.all([
+      runMadang(['notebook', 'import', bad, '--data', dataDir]),
+      runMadang(['notebook', 'import', path.join(scratch, 'missing.md'), '--data', dataDir]),
+      runMadang(['notebook', 'export', 'AAAAAAAAAAAAAAAAAAAAA', '--data', dataDir]),
+      runMadang(['frobnicate']),
+      runMadang(['serve', '--port', 'eighty', '--data', dataDir]),
+      runMadang(['notebook', 'export', 'AAAAAAAAAAAAAAAAAAAAA', '--data', path.join(scratch, 'nothing-here')]),
+    ]);
     expect(r1.code).toBe(1);
     expect(r1.stderr).toMatch(/line \d+/);
     expect(r1.stdout).toBe('');
 
-    const r2 = await runMadang(['notebook', 'import', path.join(scratch, 'missing.md'), '--data', dataDir]);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toContain('no such file');
 
-    const r3 = await runMadang(['notebook', 'export', 'AAAAAAAAAAAAAAAAAAAAA', '--data', dataDir]);
     expect(r3.code).toBe(1);
     expect(r3.stderr).toContain('notebook not found');
 
-    const r4 = await runMadang(['frobnicate']);
     expect(r4.code).toBe(1);
     expect(r4.stderr).toContain('unknown command');
 
-    const r5 = await runMadang(['serve', '--port', 'eighty', '--data', dataDir]);
     expect(r5.code).toBe(1);
-    expect(r5.stderr).toContain('port');
-  });
+    expect(r5.stderr).toContain('port must be an integer');
+
+    expect(r6.code).toBe(1);
+    expect(r6.stderr).toContain('no Madang data in');
+  }, 30_000);
 });

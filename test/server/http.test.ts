@@ -41,6 +41,12 @@ const canonical = [
   '',
 ].join('\n');
 
+/** Waits until the clock shows a new millisecond, so rows created after it sort strictly later. */
+async function nextMillisecond(): Promise<void> {
+  const start = Date.now();
+  while (Date.now() === start) await new Promise((r) => setTimeout(r, 1));
+}
+
 /** The error contract: exactly `{error:{code,message,ko,en}}`, no stack, no internals. */
 function expectErrorShape(res: TestResponse, status: number, code: string): void {
   expect(res.status, res.text).toBe(status);
@@ -112,7 +118,9 @@ describe('HTTP API', () => {
 
   it('lists only the notebooks the signed-in person may read, newest first', async () => {
     const a1 = await createNotebook(alice, 'alice first');
+    await nextMillisecond();
     const b1 = await createNotebook(bob, 'bob only');
+    await nextMillisecond();
     const a2 = await createNotebook(alice, 'alice second');
     const ids = (await alice.get('/api/notebooks')).json().notebooks.map((n: { id: string }) => n.id);
     expect(ids).not.toContain(b1);
