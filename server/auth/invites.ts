@@ -1,8 +1,8 @@
 /**
  * Invitations by link. An admin names the email, organisation and workspace role; the link holds
  * a random single-use token (only its hash is stored) and expires. Accepting creates the account.
- * The token travels in the URL fragment (`/invite#token=…`), which browsers never send to a
- * server, so it does not end up in access logs or Referer headers.
+ * The token travels in the URL fragment (`/invite/accept#token=…`), which browsers never send to
+ * a server, so it does not end up in access logs or Referer headers.
  */
 import { MadangError } from '../../shared/errors.ts';
 import type { WorkspaceRole } from '../../shared/roles.ts';
@@ -47,7 +47,7 @@ export async function createInvite(
 }
 
 export function inviteLink(publicOrigin: string, token: string): string {
-  return `${publicOrigin.replace(/\/$/, '')}/invite#token=${encodeURIComponent(token)}`;
+  return `${publicOrigin.replace(/\/$/, '')}/invite/accept#token=${encodeURIComponent(token)}`;
 }
 
 const invalidInvite = new MadangError('not_found', {

@@ -214,7 +214,7 @@ describe('invites', () => {
     expect(r.statusCode).toBe(201);
     const { link, email } = r.json() as { link: string; email: string };
     expect(email).toBe('new.person@green.or.kr');
-    expect(link).toMatch(/^http:\/\/localhost:80\/invite#token=[A-Za-z0-9_-]{43}$/);
+    expect(link).toMatch(/^http:\/\/localhost:80\/invite\/accept#token=[A-Za-z0-9_-]{43}$/);
     const token = decodeURIComponent(link.split('#token=')[1]);
     expect(JSON.stringify(await h.db.selectFrom('invites').selectAll().execute())).not.toContain(token);
 
