@@ -7,6 +7,10 @@ import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { readMeta } from '../../shared/schema/notebook.ts';
 import { setMember } from '../../server/auth/memberships.ts';
 import { parseNotebookMarkdown, serializeNotebookMarkdown } from '../../shared/notebookFile.ts';
 import { startTestServer, type TestClient, type TestResponse, type TestServer } from '../harness/testServer.ts';
@@ -40,6 +44,35 @@ const canonical = [
   '```',
   '',
 ].join('\n');
+
+/** Polls `check` until true; the deadline only turns a hang into a failure with a message. */
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** A y-websocket client in Node carrying a session cookie. */
+function connectDoc(collabUrl: string, notebookId: string, cookie: string): { doc: Y.Doc; provider: WebsocketProvider; closes: number[] } {
+  class CookieWebSocket extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, { headers: { cookie } });
+    }
+  }
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(collabUrl, notebookId, doc, {
+    WebSocketPolyfill: CookieWebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    maxBackoffTime: 100,
+  });
+  const closes: number[] = [];
+  provider.on('connection-close', (event) => {
+    if (event) closes.push(event.code);
+  });
+  return { doc, provider, closes };
+}
 
 /** Waits until the clock shows a new millisecond, so rows created after it sort strictly later. */
 async function nextMillisecond(): Promise<void> {
@@ -114,6 +147,31 @@ describe('HTTP API', () => {
     expectErrorShape(await alice.get(`/api/notebooks/${id}/export`), 404, 'not_found');
     const after = await alice.get('/api/notebooks');
     expect(after.json().notebooks.map((n: { id: string }) => n.id)).not.toContain(id);
+  });
+
+  it('a rename reaches open clients through the room; export reads the live doc; delete disconnects them', async () => {
+    const id = await createNotebook(alice, 'before');
+    const client = connectDoc(t.collabUrl, id, alice.cookie!);
+    try {
+      await waitFor(() => client.provider.synced, 'first sync');
+      expect(readMeta(client.doc).title).toBe('before');
+      expect((await alice.patch(`/api/notebooks/${id}`, { title: '바뀐 제목' })).status).toBe(200);
+      await waitFor(() => readMeta(client.doc).title === '바뀐 제목', 'the rename to reach the client');
+
+      // A client's edit shows in the export (the room is loaded: export reads its doc).
+      client.doc.getMap('meta').set('lang', 'en');
+      let exported = '';
+      while (!exported.includes('lang: en')) {
+        exported = (await alice.get(`/api/notebooks/${id}/export`)).text;
+      }
+      expect(parseNotebookMarkdown(exported)).toMatchObject({ title: '바뀐 제목', lang: 'en' });
+
+      expect((await alice.delete(`/api/notebooks/${id}`)).status).toBe(204);
+      await waitFor(() => client.closes.includes(4404), 'close code 4404 (notebook not found)');
+    } finally {
+      client.provider.destroy();
+      client.doc.destroy();
+    }
   });
 
   it('lists only the notebooks the signed-in person may read, newest first', async () => {
