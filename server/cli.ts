@@ -70,7 +70,15 @@ async function serve(io: CliIo, opts: { port?: string; data?: string; host?: str
     await buildClient(io);
   }
   const { startServer } = await import('./index.ts');
-  const server = await startServer(config);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(`port ${config.port} is already in use; pick another with --port N or PORT=N`);
+    if (code === 'EACCES') throw new CliError(`no permission to listen on ${config.host}:${config.port}; use a port above 1024`);
+    throw err;
+  }
   io.stdout(`\nMadang is running at ${server.url}\n`);
   for (const line of server.notices) io.stdout(`${line}\n`);
   let closing = false;

@@ -26,7 +26,7 @@ import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from './persistence/schema.ts';
 import type { AccessControl } from './auth/access.ts';
 import { createAccessControl, defaultAllowedOrigins } from './auth/accessControl.ts';
-import { addCreatorAsOwner, setMember } from './auth/memberships.ts';
+import { addCreatorAsOwner, readableNotebooks, setMember } from './auth/memberships.ts';
 import { accountsPlugins } from './http/routes/authPlugins.ts';
 import { assertDemoSafe, ensureDemoAccounts, hasDemoAccounts, demoEmailDomain } from './auth/demo.ts';
 
@@ -166,6 +166,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       version: readPackageVersion(),
       clientDir: config.clientDir,
       plugins: auth.plugins,
+      readableNotebooks: (viewer) => readableNotebooks(db, viewer),
     });
     closers.push(() => app.close());
     const collab = attachCollab(app.server, { rooms, access: auth.access, notebookExists, logger });

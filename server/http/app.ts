@@ -10,7 +10,7 @@ import type { Logger } from '../log.ts';
 import type { NotebookService } from '../notebooks/service.ts';
 import { httpErrors, toHttpError } from './errors.ts';
 import { registerHealthRoutes } from './routes/health.ts';
-import { registerNotebookRoutes } from './routes/notebooks.ts';
+import { registerNotebookRoutes, type NotebookRoutesDeps } from './routes/notebooks.ts';
 import { canServeAppShell, hasBuiltClient, isServerPath, registerStaticClient, sendAppShell } from './staticClient.ts';
 import { requireSameSite } from '../auth/requireViewer.ts';
 
@@ -22,6 +22,8 @@ export interface AppDeps {
   version: string;
   /** Built client to serve; skipped when it has no `index.html` (tests, API-only). */
   clientDir?: string;
+  /** Fast path for listing: every notebook the viewer has a role on (accounts module). */
+  readableNotebooks?: NotebookRoutesDeps['readableNotebooks'];
   /** Route plugins owned by other modules (e.g. `/api/auth/*`, members, audit). */
   plugins?: FastifyPluginAsync[];
   /** Default request body limit in bytes (import has its own, larger one). */
@@ -68,7 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerHealthRoutes(app, { version: deps.version });
-  registerNotebookRoutes(app, { access: deps.access, notebooks: deps.notebooks });
+  registerNotebookRoutes(app, { access: deps.access, notebooks: deps.notebooks, readableNotebooks: deps.readableNotebooks });
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
 
   const serveClient = deps.clientDir !== undefined && hasBuiltClient(deps.clientDir);
