@@ -26,7 +26,8 @@ export const titleSchema = z
   .string()
   .trim()
   .min(1, 'title must not be empty')
-  .max(200, 'title is too long (max 200 characters)')
+  // Characters as people count them (code points), as the client does: an emoji is one, not two.
+  .refine((t) => [...t].length <= 200, 'title is too long (max 200 characters)')
   // eslint-disable-next-line no-control-regex
   .refine((t) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(t), 'title must not contain control characters');
 

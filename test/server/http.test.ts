@@ -245,6 +245,8 @@ describe('HTTP API', () => {
     }
     expectErrorShape(await alice.post('/api/notebooks', {}), 400, 'invalid_input');
     expectErrorShape(await alice.post('/api/notebooks', ['title']), 400, 'invalid_input');
+    expect((await alice.post('/api/notebooks', { title: '🚲'.repeat(200) })).status).toBe(201); // 200 characters, 400 UTF-16 units
+    expectErrorShape(await alice.post('/api/notebooks', { title: '🚲'.repeat(201) }), 400, 'invalid_input');
     const ok = await alice.post('/api/notebooks', { title: '가'.repeat(200) });
     expect(ok.status).toBe(201);
     const id = ok.json().id;
