@@ -115,3 +115,6 @@ export type OrgSummary = z.infer<typeof orgSchema>;
 export async function listOrgs(signal?: AbortSignal): Promise<OrgSummary[]> {
   return (await request('/api/orgs', { schema: z.object({ orgs: z.array(orgSchema) }), signal })).orgs;
 }
+
+/** Mirrors the server's rule (`server/auth/passwords.ts`) so people see it before sending. */
+export const passwordMinLength = 8;
