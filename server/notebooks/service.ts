@@ -134,7 +134,7 @@ export class NotebookService {
       }, { cause: err });
     }
     const fileTitle = readMeta(doc).title;
-    const title = parseTitle(fileTitle && fileTitle.trim() !== '' ? fileTitle : (input.fallbackTitle ?? 'Untitled'));
+    const title = parseTitle(fileTitle && fileTitle.trim() !== '' ? fileTitle : (input.fallbackTitle ?? '제목 없음'));
     if (readMeta(doc).title !== title) setTitle(doc, title);
     return this.#insert(title, doc, input.ownerId);
   }

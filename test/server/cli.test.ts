@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../server/cli.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repoRoot, 'server', 'bin', 'madang.mjs');
@@ -70,34 +71,45 @@ describe('madang CLI', () => {
     expect(exported.stdout).toBe(await readFile(file, 'utf8'));
   }, 30_000);
 
-  it('exits 1 with a message for a malformed file, a missing file, an unknown id and a bad command', async () => {
+  it('the bin exits 1 with a message for a malformed file', async () => {
     const bad = path.join(scratch, 'bad.md');
     await writeFile(bad, '---\ntitle: broken\nlang: ko\n---\n\n```sql q\nSELECT 1\n');
-    const [r1, r2, r3, r4, r5, r6] = await Promise.all([
-      runMadang(['notebook', 'import', bad, '--data', dataDir]),
-      runMadang(['notebook', 'import', path.join(scratch, 'missing.md'), '--data', dataDir]),
-      runMadang(['notebook', 'export', 'AAAAAAAAAAAAAAAAAAAAA', '--data', dataDir]),
-      runMadang(['frobnicate']),
-      runMadang(['serve', '--port', 'eighty', '--data', dataDir]),
-      runMadang(['notebook', 'export', 'AAAAAAAAAAAAAAAAAAAAA', '--data', path.join(scratch, 'nothing-here')]),
-    ]);
-    expect(r1.code).toBe(1);
-    expect(r1.stderr).toMatch(/line \d+/);
-    expect(r1.stdout).toBe('');
+    const r = await runMadang(['notebook', 'import', bad, '--data', dataDir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/line \d+/);
+    expect(r.stdout).toBe('');
+  }, 30_000);
 
-    expect(r2.code).toBe(1);
-    expect(r2.stderr).toContain('no such file');
+  // The same `main` the bin calls, in process (no node + tsx start-up per case).
+  it('returns 1 with a message for a missing file, an unknown id, an empty data dir, a bad command or flag', async () => {
+    const run = async (args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await main(['node', 'madang', ...args], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, env: {} });
+      return { code, stdout, stderr };
+    };
+    const missing = await run(['notebook', 'import', path.join(scratch, 'missing.md'), '--data', dataDir]);
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr).toContain('no such file');
 
-    expect(r3.code).toBe(1);
-    expect(r3.stderr).toContain('notebook not found');
+    const unknown = await run(['notebook', 'export', 'AAAAAAAAAAAAAAAAAAAAA', '--data', dataDir]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('notebook not found');
 
-    expect(r4.code).toBe(1);
-    expect(r4.stderr).toContain('unknown command');
+    const empty = await run(['notebook', 'export', 'AAAAAAAAAAAAAAAAAAAAA', '--data', path.join(scratch, 'nothing-here')]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('no Madang data in');
 
-    expect(r5.code).toBe(1);
-    expect(r5.stderr).toContain('port must be an integer');
+    const command = await run(['frobnicate']);
+    expect(command.code).toBe(1);
+    expect(command.stderr).toContain('unknown command');
 
-    expect(r6.code).toBe(1);
-    expect(r6.stderr).toContain('no Madang data in');
+    const port = await run(['serve', '--port', 'eighty', '--data', dataDir]);
+    expect(port.code).toBe(1);
+    expect(port.stderr).toContain('port must be an integer');
+
+    const help = await run(['notebook', 'import', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--data <dir>');
   }, 30_000);
 });
