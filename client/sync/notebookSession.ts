@@ -47,6 +47,8 @@ export interface SessionState {
 }
 
 export interface NotebookUser {
+  /** Keys the offline cache, so a shared browser never shows one person's copy to another. */
+  userId?: string;
   name: string;
   color: string;
   orgName?: string;
@@ -80,9 +82,28 @@ export function defaultCollabUrl(loc: { protocol: string; host: string }): strin
   return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/collab`;
 }
 
-/** IndexedDB database name of a notebook's offline copy. */
-export function cacheName(notebookId: string): string {
-  return `madang-${notebookId}`;
+/**
+ * IndexedDB database name of a notebook's offline copy: per person when the user id is known
+ * (`madang-<userId>-<notebookId>`), because a browser may be shared and the cache is read before
+ * the server has checked who may see what.
+ */
+export function cacheName(notebookId: string, userId?: string): string {
+  return userId ? `madang-${userId}-${notebookId}` : `madang-${notebookId}`;
+}
+
+/**
+ * Deletes every notebook's offline copy in this browser (e.g. on sign-out on a shared computer).
+ * Unsaved offline edits in them are lost, so call it only after the person confirmed.
+ */
+export async function clearOfflineCaches(idb: IDBFactory = indexedDB): Promise<number> {
+  const names = (await idb.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith('madang-'));
+  await Promise.all(names.map((name) => new Promise<void>((resolve, reject) => {
+    const req = idb.deleteDatabase(name);
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => resolve(); // an open tab still uses it; it is removed once that tab closes
+  })));
+  return names.length;
 }
 
 export function openNotebookSession(notebookId: string, user: NotebookUser, options: SessionOptions = {}): NotebookSession {
@@ -99,7 +120,7 @@ export function openNotebookSession(notebookId: string, user: NotebookUser, opti
   });
   const awareness = provider.awareness;
   const undoManager = new Y.UndoManager(roots.cells, { trackedOrigins: new Set([localOrigin]), captureTimeout: 400 });
-  const cache = options.persist === false ? null : new IndexeddbPersistence(cacheName(notebookId), doc);
+  const cache = options.persist === false ? null : new IndexeddbPersistence(cacheName(notebookId, user.userId), doc);
 
   let tracker: SavedTracker = initialSavedTracker;
   let state: SessionState = {
@@ -147,9 +168,10 @@ export function openNotebookSession(notebookId: string, user: NotebookUser, opti
         if (clock > (tr.beforeState.get(client) ?? 0)) grown.set(client, clock);
       });
       if (grown.size > 0) tracker = onServerHolds(tracker, grown);
-    } else if (tr.origin !== cache && tr.deleteSet.clients.size > 0) {
-      // Deletions move no clock, so only a later `saved` ack can confirm them. (Deletions read
-      // back from IndexedDB are not counted: they are resent in the next sync step 2.)
+    } else if (tr.deleteSet.clients.size > 0) {
+      // Deletions move no clock, so only a later `saved` ack can confirm them. That includes
+      // deletions read back from IndexedDB: they go up in the next sync step 2, which the server
+      // acknowledges like any update (even when it already had them).
       tracker = onLocalDeletion(tracker);
     }
     update({});
