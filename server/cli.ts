@@ -16,6 +16,8 @@ import { Command, CommanderError } from 'commander';
 import { MadangError } from '../shared/errors.ts';
 import { registerUserCommands } from './cli/userCommands.ts';
 import { databaseFileName } from './persistence/database.ts';
+import { appendAudit } from './audit/auditLog.ts';
+import { notebookAuditActions } from './http/routes/notebooks.ts';
 import { loadConfig, readPackageVersion, repoRoot, type Config, type ConfigFlags } from './config.ts';
 
 export interface CliIo {
@@ -126,6 +128,8 @@ async function importNotebook(io: CliIo, file: string, opts: { data?: string }):
   const storage = await openStorage(config, { create: true });
   try {
     const row = await storage.notebooks.importMarkdown(markdown, { fallbackTitle: path.basename(file, path.extname(file)) });
+    // An operator at the shell: no account behind it, so no actor; the file name says where from.
+    await appendAudit(storage.db, { actorId: null, action: notebookAuditActions.imported, target: row.id, detail: { title: row.title, via: 'cli', file: path.basename(file) } });
     io.stdout(`${row.id}\n`);
   } finally {
     await storage.close();

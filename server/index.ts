@@ -27,6 +27,7 @@ import type { DatabaseSchema } from './persistence/schema.ts';
 import type { AccessControl } from './auth/access.ts';
 import { createAccessControl, defaultAllowedOrigins } from './auth/accessControl.ts';
 import { addCreatorAsOwner, readableNotebooks, setMember } from './auth/memberships.ts';
+import { appendAudit } from './audit/auditLog.ts';
 import { accountsPlugins } from './http/routes/authPlugins.ts';
 import { assertDemoSafe, ensureDemoAccounts, hasDemoAccounts, demoEmailDomain } from './auth/demo.ts';
 
@@ -101,7 +102,12 @@ async function prepareDataDir(config: Config): Promise<void> {
 }
 
 /** Storage only, for one-shot CLI commands (`madang notebook import/export`). */
-export async function openStorage(config: Config, options: { create: boolean }): Promise<{ notebooks: NotebookService; store: NotebookStore; close(): Promise<void> }> {
+export async function openStorage(config: Config, options: { create: boolean }): Promise<{
+  notebooks: NotebookService;
+  store: NotebookStore;
+  db: Kysely<DatabaseSchema>;
+  close(): Promise<void>;
+}> {
   if (options.create) await prepareDataDir(config);
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const store = createSqlNotebookStore(db);
@@ -109,6 +115,7 @@ export async function openStorage(config: Config, options: { create: boolean }):
   return {
     notebooks,
     store,
+    db,
     async close() {
       await store.close();
       await db.destroy();
@@ -167,6 +174,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       clientDir: config.clientDir,
       plugins: auth.plugins,
       readableNotebooks: (viewer) => readableNotebooks(db, viewer),
+      audit: async (entry) => { await appendAudit(db, entry); },
     });
     closers.push(() => app.close());
     const collab = attachCollab(app.server, { rooms, access: auth.access, notebookExists, logger });

@@ -22,6 +22,8 @@ export interface AppDeps {
   version: string;
   /** Built client to serve; skipped when it has no `index.html` (tests, API-only). */
   clientDir?: string;
+  /** Records notebook actions in the audit log. */
+  audit?: NotebookRoutesDeps['audit'];
   /** Fast path for listing: every notebook the viewer has a role on (accounts module). */
   readableNotebooks?: NotebookRoutesDeps['readableNotebooks'];
   /** Route plugins owned by other modules (e.g. `/api/auth/*`, members, audit). */
@@ -70,7 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerHealthRoutes(app, { version: deps.version });
-  registerNotebookRoutes(app, { access: deps.access, notebooks: deps.notebooks, readableNotebooks: deps.readableNotebooks });
+  registerNotebookRoutes(app, { access: deps.access, notebooks: deps.notebooks, readableNotebooks: deps.readableNotebooks, audit: deps.audit });
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
 
   const serveClient = deps.clientDir !== undefined && hasBuiltClient(deps.clientDir);

@@ -147,6 +147,12 @@ describe('HTTP API', () => {
     expectErrorShape(await alice.get(`/api/notebooks/${id}/export`), 404, 'not_found');
     const after = await alice.get('/api/notebooks');
     expect(after.json().notebooks.map((n: { id: string }) => n.id)).not.toContain(id);
+
+    // Each step is in the audit log, by whom.
+    const audit = await t.server.db.selectFrom('audit_log').select(['actor_id', 'action', 'detail_json']).where('target', '=', id).orderBy('seq').execute();
+    expect(audit.map((a) => a.action)).toEqual(['notebook.created', 'notebook.renamed', 'notebook.exported', 'notebook.deleted']);
+    expect(new Set(audit.map((a) => a.actor_id))).toEqual(new Set([alice.user!.viewer.userId]));
+    expect(JSON.parse(audit[1].detail_json)).toEqual({ from: '따릉이 대여 분석', to: 'Bike rentals by hour' });
   });
 
   it('a rename reaches open clients through the room; export reads the live doc; delete disconnects them', async () => {

@@ -15,9 +15,23 @@ import { requireNotebookAction, requireViewer } from '../guard.ts';
 export interface NotebookRoutesDeps {
   access: AccessControl;
   notebooks: NotebookService;
+  /**
+   * Appends to the audit log (the processing record): who created, imported, renamed, deleted or
+   * exported (downloaded) which notebook. Absent: nothing is recorded.
+   */
+  audit?: (entry: { actorId: string; action: NotebookAuditAction; target: string; detail?: Record<string, unknown> }) => Promise<void>;
   /** Every notebook id the viewer has a role on, in one query (else one `notebookRole` per row). */
   readableNotebooks?: (viewer: Viewer) => Promise<Map<string, NotebookRole>>;
 }
+
+export const notebookAuditActions = {
+  created: 'notebook.created',
+  imported: 'notebook.imported',
+  renamed: 'notebook.renamed',
+  deleted: 'notebook.deleted',
+  exported: 'notebook.exported',
+} as const;
+export type NotebookAuditAction = (typeof notebookAuditActions)[keyof typeof notebookAuditActions];
 
 /** A notebook as the API shows it: the row plus the caller's role. */
 export interface NotebookView {
@@ -47,6 +61,7 @@ export function contentDisposition(title: string, id: string): string {
 export function registerNotebookRoutes(app: FastifyInstance, deps: NotebookRoutesDeps): void {
   const { access, notebooks } = deps;
   const exists = (id: string) => notebooks.exists(id);
+  const audit = deps.audit ?? (async () => {});
 
   // Notebook files arrive as text; Fastify only parses JSON and text/plain by itself.
   app.addContentTypeParser(['text/markdown', 'text/x-markdown'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
@@ -67,6 +82,7 @@ export function registerNotebookRoutes(app: FastifyInstance, deps: NotebookRoute
     const viewer = await requireViewer(access, req);
     const body = titleBody.parse(req.body);
     const row = await notebooks.create({ title: body.title, ownerId: viewer.userId });
+    await audit({ actorId: viewer.userId, action: notebookAuditActions.created, target: row.id, detail: { title: row.title } });
     return reply.code(201).send({ id: row.id, title: row.title });
   });
 
@@ -74,6 +90,7 @@ export function registerNotebookRoutes(app: FastifyInstance, deps: NotebookRoute
     const viewer = await requireViewer(access, req);
     const markdown = typeof req.body === 'string' ? req.body : importJsonBody.parse(req.body).markdown;
     const row = await notebooks.importMarkdown(markdown, { ownerId: viewer.userId });
+    await audit({ actorId: viewer.userId, action: notebookAuditActions.imported, target: row.id, detail: { title: row.title, bytes: Buffer.byteLength(markdown, 'utf8') } });
     return reply.code(201).send({ id: row.id, title: row.title });
   });
 
@@ -87,23 +104,27 @@ export function registerNotebookRoutes(app: FastifyInstance, deps: NotebookRoute
 
   app.patch('/api/notebooks/:id', async (req) => {
     const { id } = idParams.parse(req.params);
-    const { role } = await requireNotebookAction(access, req, id, 'notebook.rename', exists);
+    const { viewer, role } = await requireNotebookAction(access, req, id, 'notebook.rename', exists);
     const body = titleBody.parse(req.body);
+    const before = await notebooks.get(id);
     const row = await notebooks.rename(id, body.title);
+    await audit({ actorId: viewer.userId, action: notebookAuditActions.renamed, target: id, detail: { from: before?.title ?? null, to: row.title } });
     return toNotebookView(row, role);
   });
 
   app.delete('/api/notebooks/:id', async (req, reply) => {
     const { id } = idParams.parse(req.params);
-    await requireNotebookAction(access, req, id, 'notebook.delete', exists);
+    const { viewer } = await requireNotebookAction(access, req, id, 'notebook.delete', exists);
     await notebooks.delete(id);
+    await audit({ actorId: viewer.userId, action: notebookAuditActions.deleted, target: id });
     return reply.code(204).send();
   });
 
   app.get('/api/notebooks/:id/export', async (req, reply) => {
     const { id } = idParams.parse(req.params);
-    await requireNotebookAction(access, req, id, 'notebook.export', exists);
+    const { viewer } = await requireNotebookAction(access, req, id, 'notebook.export', exists);
     const { record, markdown } = await notebooks.exportMarkdown(id);
+    await audit({ actorId: viewer.userId, action: notebookAuditActions.exported, target: id });
     return reply
       .header('content-type', 'text/markdown; charset=utf-8')
       .header('content-disposition', contentDisposition(record.title, record.id))
