@@ -27,6 +27,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Built client (`vite build` output) served as static files. */
   clientDir: string;
+  /** Behind a reverse proxy: take the client address and protocol from `X-Forwarded-*`. */
+  trustProxy: boolean;
 }
 
 /** Flags as commander hands them over (strings), all optional. */
@@ -39,6 +41,7 @@ export interface ConfigFlags {
   demo?: boolean | string;
   logLevel?: string;
   clientDir?: string;
+  trustProxy?: boolean | string;
 }
 
 const booleanText = z
@@ -90,6 +93,7 @@ const configSchema = z.object({
   demo: booleanText.default(true),
   logLevel: z.enum(logLevels).default('info'),
   clientDir: z.string().trim().min(1).optional(),
+  trustProxy: booleanText.default(false),
 });
 
 function nonEmpty(v: string | undefined): string | undefined {
@@ -118,6 +122,7 @@ export function loadConfig(input: { env?: NodeJS.ProcessEnv; flags?: ConfigFlags
     demo: flags.demo ?? nonEmpty(env.MADANG_DEMO),
     logLevel: flags.logLevel ?? nonEmpty(env.MADANG_LOG_LEVEL) ?? nonEmpty(env.LOG_LEVEL),
     clientDir: flags.clientDir ?? nonEmpty(env.MADANG_CLIENT_DIR),
+    trustProxy: flags.trustProxy ?? nonEmpty(env.MADANG_TRUST_PROXY),
   };
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
@@ -125,6 +130,7 @@ export function loadConfig(input: { env?: NodeJS.ProcessEnv; flags?: ConfigFlags
       port: '--port / PORT', host: '--host / HOST', dataDir: '--data / MADANG_DATA',
       databaseUrl: 'DATABASE_URL', publicOrigin: 'MADANG_PUBLIC_ORIGIN', demo: 'MADANG_DEMO',
       logLevel: `MADANG_LOG_LEVEL (one of ${logLevels.join(', ')})`, clientDir: 'MADANG_CLIENT_DIR',
+      trustProxy: 'MADANG_TRUST_PROXY',
     };
     const lines = parsed.error.issues.map((i) => `${names[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`);
     throw new MadangError('invalid_input', {
@@ -142,6 +148,7 @@ export function loadConfig(input: { env?: NodeJS.ProcessEnv; flags?: ConfigFlags
     demo: c.demo,
     logLevel: c.logLevel,
     clientDir: path.resolve(cwd, c.clientDir ?? path.join(repoRoot, 'dist', 'client')),
+    trustProxy: c.trustProxy,
   };
 }
 

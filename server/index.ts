@@ -172,6 +172,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       notebooks,
       version: readPackageVersion(),
       clientDir: config.clientDir,
+      trustProxy: config.trustProxy,
       plugins: auth.plugins,
       readableNotebooks: (viewer) => readableNotebooks(db, viewer),
       audit: async (entry) => { await appendAudit(db, entry); },

@@ -71,6 +71,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (stateChanging.has(req.method) && isServerPath(req.url)) requireSameSite(req, deps.access);
   });
 
+  // Cheap defaults for every response: no MIME sniffing of downloads (an exported .md must never
+  // be run as HTML), and no notebook URLs leaking to other sites through Referer.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    return payload;
+  });
+
   registerHealthRoutes(app, { version: deps.version });
   registerNotebookRoutes(app, { access: deps.access, notebooks: deps.notebooks, readableNotebooks: deps.readableNotebooks, audit: deps.audit });
   for (const plugin of deps.plugins ?? []) await app.register(plugin);

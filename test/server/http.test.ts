@@ -208,6 +208,7 @@ describe('HTTP API', () => {
     expect(disposition).toMatch(/^attachment; filename="[^"]+\.md"; filename\*=UTF-8''/);
     expect(decodeURIComponent(disposition.split("UTF-8''")[1])).toBe('자전거 대여 시간대.md');
     expect(exported.text).toBe(canonical);
+    expect(exported.headers.get('x-content-type-options')).toBe('nosniff');
 
     const viaJson = await alice.post('/api/notebooks/import', { markdown: canonical });
     expect(viaJson.status).toBe(201);
