@@ -96,6 +96,15 @@ describe('sign in and sessions', () => {
     expect((await h.request({ url: '/api/auth/me', cookie: busy })).statusCode).toBe(401);
   });
 
+  it('drops expired session rows at the next sign-in', async () => {
+    await h.login(h.users.alice.email, h.users.alice.password);
+    await h.login(h.users.bob.email, h.users.bob.password);
+    h.advance(8 * day);
+    await h.login(h.users.carol.email, h.users.carol.password);
+    const rows = await h.db.selectFrom('sessions').select('user_id').execute();
+    expect(rows.map((r) => r.user_id)).toEqual([h.users.carol.userId]);
+  });
+
   it('sign-out revokes the session on the server, so replaying the old cookie fails', async () => {
     const cookie = await h.login(h.users.alice.email, h.users.alice.password);
     const out = await h.request({ method: 'POST', url: '/api/auth/logout', cookie });

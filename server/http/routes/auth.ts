@@ -20,7 +20,7 @@ import { acceptInvite, createInvite, inviteLink } from '../../auth/invites.ts';
 import { createLoginLimiter } from '../../auth/loginLimiter.ts';
 import { verifyAgainstNothing, verifyPassword } from '../../auth/passwords.ts';
 import { requireSameSite, requireViewer, requireWorkspace } from '../../auth/requireViewer.ts';
-import { createSession, defaultSessionPolicy, revokeSession, revokeUserSessions } from '../../auth/sessions.ts';
+import { createSession, defaultSessionPolicy, purgeExpiredSessions, revokeSession, revokeUserSessions } from '../../auth/sessions.ts';
 import { changePassword, findUserByEmail, getViewer, normalizeEmail } from '../../auth/users.ts';
 import {
   clearSessionCookie, clientAddress, linkOrigin, setSessionCookie, toUserJson, type AuthRouteDeps,
@@ -88,6 +88,8 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDe
     limiter.recordSuccess(email, ip);
     const viewer = await getViewer(deps.db, user.id);
     if (!viewer) throw badCredentials;
+    // Housekeeping at a moment that is rare and already slow (argon2): drop dead session rows.
+    await purgeExpiredSessions(deps.db, clock);
     const session = await createSession(deps.db, user.id, clock, policy);
     setSessionCookie(request, reply, deps, session.token, policy.absoluteMs);
     await audit(user.id, auditActions.loginSucceeded, user.id, { ip });
