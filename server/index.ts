@@ -20,6 +20,7 @@ import { RoomManager } from './sync/rooms.ts';
 import { attachCollab } from './sync/collabServer.ts';
 import { NotebookService, type LiveDocs } from './notebooks/service.ts';
 import { seedSampleNotebooks } from './notebooks/seed.ts';
+import { withRowTitleFromDoc } from './notebooks/titleSync.ts';
 import { buildApp } from './http/app.ts';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -140,8 +141,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
     closers.push(() => db.destroy());
-    const store = createSqlNotebookStore(db);
-    closers.push(() => store.close());
+    const sqlStore = createSqlNotebookStore(db);
+    closers.push(() => sqlStore.close());
+    // Rooms write through this: a title typed into the doc reaches the notebook row.
+    const store = withRowTitleFromDoc(sqlStore, {
+      liveDoc: (id) => rooms.loadedDoc(id),
+      onError: (err, notebookId) => logger.error({ err, notebookId }, 'copying the doc title to the notebook row failed'),
+    });
+    closers.push(() => store.settled());
     const rooms = new RoomManager({ store, logger });
     // Flush and unload every room before the store closes.
     closers.push(() => rooms.closeAll());

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { readMeta } from '../../shared/schema/notebook.ts';
+import { readMeta, setTitle } from '../../shared/schema/notebook.ts';
 import { setMember } from '../../server/auth/memberships.ts';
 import { parseNotebookMarkdown, serializeNotebookMarkdown } from '../../shared/notebookFile.ts';
 import { startTestServer, type TestClient, type TestResponse, type TestServer } from '../harness/testServer.ts';
@@ -171,6 +171,13 @@ describe('HTTP API', () => {
         exported = (await alice.get(`/api/notebooks/${id}/export`)).text;
       }
       expect(parseNotebookMarkdown(exported)).toMatchObject({ title: '바뀐 제목', lang: 'en' });
+
+      // A rename typed into the doc (the notebook page edits meta.title) reaches the row and the list.
+      setTitle(client.doc, '  페이지에서 바꾼 제목 ');
+      let row = { title: '' };
+      while (row.title !== '페이지에서 바꾼 제목') row = (await alice.get(`/api/notebooks/${id}`)).json();
+      const listed = (await alice.get('/api/notebooks')).json().notebooks.find((n: { id: string }) => n.id === id);
+      expect(listed.title).toBe('페이지에서 바꾼 제목');
 
       expect((await alice.delete(`/api/notebooks/${id}`)).status).toBe(204);
       await waitFor(() => client.closes.includes(4404), 'close code 4404 (notebook not found)');
