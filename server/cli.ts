@@ -51,8 +51,9 @@ function configFrom(io: CliIo, flags: ConfigFlags): Config {
 /** `vite build` through Vite's JS API, with the repo's `vite.config.ts`. */
 export async function buildClient(io: CliIo): Promise<void> {
   io.stderr('madang: building the web client (first start; takes a few seconds)…\n');
-  const { build } = await import('vite');
   try {
+    // Vite is a dev dependency: an install with --omit=dev has no builder (and needs a built client).
+    const { build } = await import('vite');
     await build({
       configFile: path.join(repoRoot, 'vite.config.ts'),
       root: path.join(repoRoot, 'client'),
