@@ -120,18 +120,21 @@ export default function HomePage() {
           <button type="button" className="button" onClick={() => load()}>{t('common:retry')}</button>
         </div>
       )}
-      {list.status === 'ready' && list.notebooks.length === 0 && (
-        <div className="empty-state" data-testid="notebook-list-empty">
-          <h2>{t('emptyTitle')}</h2>
-          <p className="muted">{t('emptyBody')}</p>
-        </div>
-      )}
-      {list.status === 'ready' && list.notebooks.length > 0 && (
-        <ul className="notebook-list" data-testid="notebook-list">
-          {list.notebooks.map((nb) => (
-            <NotebookRow key={nb.id} notebook={nb} onRename={(title) => onRename(nb, title)} onAskDelete={() => setToDelete(nb)} />
-          ))}
-        </ul>
+      {list.status === 'ready' && (
+        <section className="notebook-list-section" data-testid="notebook-list" aria-label={t('listTitle')}>
+          {list.notebooks.length === 0 ? (
+            <div className="empty-state" data-testid="notebook-list-empty">
+              <h2>{t('emptyTitle')}</h2>
+              <p className="muted">{t('emptyBody')}</p>
+            </div>
+          ) : (
+            <ul className="notebook-list">
+              {list.notebooks.map((nb) => (
+                <NotebookRow key={nb.id} notebook={nb} onRename={(title) => onRename(nb, title)} onAskDelete={() => setToDelete(nb)} />
+              ))}
+            </ul>
+          )}
+        </section>
       )}
 
       {isCreating && <NewNotebookDialog onClose={() => setCreating(false)} />}

@@ -4,7 +4,7 @@
  * needs (doc, undo manager, local origin), so tests drive it with a real Y.Doc and no socket;
  * `NotebookPage` wires the real session, presence and Monaco.
  */
-import { useCallback, useEffect, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getCellSource, setCellName, type CellKind } from '../../../shared/schema/notebook.ts';
 import { MadangError } from '../../../shared/errors.ts';
@@ -79,20 +79,29 @@ export function NotebookView({ session, readOnly, peers, renderSqlEditor, onActi
     onActiveCellChange?.(selectedCellId);
   }, [selectedCellId, onActiveCellChange]);
 
-  // Keyboard focus follows the selection in command mode; in edit mode it goes into the editor.
+  // Keyboard focus follows the selection only when a command or toolbar action moved it. A mouse
+  // click must not: Monaco focuses itself on mousedown, and taking focus back would eat the click.
+  const focusRequest = useRef<{ id: string; editor: boolean } | null>(null);
+  // Each request forces one render so it is handled now, never later by an unrelated render
+  // (which would steal focus from wherever the person has gone since).
+  const [, forceRender] = useReducer((n: number) => n + 1, 0);
+  const requestFocus = (id: string | null | undefined, editor = false) => {
+    focusRequest.current = id ? { id, editor } : null;
+    forceRender();
+  };
   useEffect(() => {
-    if (!selectedCellId) return;
-    const el = sectionRefs.current.get(selectedCellId);
+    const request = focusRequest.current;
+    if (!request) return;
+    focusRequest.current = null;
+    const el = sectionRefs.current.get(request.id);
     if (!el) return;
-    if (editingCellId === selectedCellId) {
-      // Markdown's textarea, or Monaco's input area once it has loaded.
-      const editor = el.querySelector<HTMLElement>('.cell-body textarea, .cell-body [contenteditable="true"]');
-      if (editor && !editor.contains(document.activeElement)) editor.focus();
-    } else if (editingCellId === null && !el.contains(document.activeElement)) {
-      el.focus();
-    }
-    // Only selection and mode moves focus: a remote edit must never pull focus away.
-  }, [selectedCellId, editingCellId]);
+    // Markdown's textarea, or Monaco's input (a textarea, or EditContext's div in Monaco >= 0.57).
+    const editor = request.editor
+      ? el.querySelector<HTMLElement>('.cell-body textarea, .cell-body .native-edit-context, .cell-body [contenteditable="true"]')
+      : null;
+    const target = editor ?? el;
+    if (!target.contains(document.activeElement)) target.focus();
+  });
 
   // Focus decides the mode: on the cell itself = command mode, inside its editor = edit mode.
   const onFocus = (e: React.FocusEvent<HTMLDivElement>) => {
@@ -128,6 +137,7 @@ export function NotebookView({ session, readOnly, peers, renderSqlEditor, onActi
         e.preventDefault();
         const id = editingCellId;
         stopEditing();
+        requestFocus(id);
         sectionRefs.current.get(id)?.focus();
       }
       return;
@@ -141,12 +151,16 @@ export function NotebookView({ session, readOnly, peers, renderSqlEditor, onActi
     if (!outcome) return;
     if (outcome.select !== undefined) select(outcome.select);
     if (outcome.edit && outcome.select) startEditing(outcome.select);
+    requestFocus(outcome.select ?? selectedCellId, Boolean(outcome.edit));
     if (outcome.help) setShortcutsOpen(true);
   };
 
   const addBelow = (anchorId: string | null, kind: 'markdown' | 'sql') => {
     const id = guard(() => insertCellNear(session, kind, anchorId, 'below'));
-    if (id) startEditing(id);
+    if (id) {
+      startEditing(id);
+      requestFocus(id, true);
+    }
   };
 
   const onDragOverCell = (targetId: string) => (e: DragEvent<HTMLElement>) => {
@@ -186,7 +200,10 @@ export function NotebookView({ session, readOnly, peers, renderSqlEditor, onActi
             {!readOnly && index === 0 && (
               <AddCellBar testId="add-cell-bar-top" onAdd={(kind) => {
                 const id = guard(() => insertCellNear(session, kind, cell.id, 'above'));
-                if (id) startEditing(id);
+                if (id) {
+                  startEditing(id);
+                  requestFocus(id, true);
+                }
               }} />
             )}
             <CellView
@@ -218,7 +235,10 @@ export function NotebookView({ session, readOnly, peers, renderSqlEditor, onActi
               onMove={(step) => guard(() => moveCellBy(session, cell.id, step))}
               onDelete={() => {
                 const next = guard(() => deleteCellAndPickNext(session, cell.id));
-                if (next !== undefined) select(next);
+                if (next !== undefined) {
+                  select(next);
+                  requestFocus(next);
+                }
               }}
               onAddBelow={(kind) => addBelow(cell.id, kind)}
               onUndo={() => undoManager.undo()}
