@@ -118,3 +118,36 @@ export async function listOrgs(signal?: AbortSignal): Promise<OrgSummary[]> {
 
 /** Mirrors the server's rule (`server/auth/passwords.ts`) so people see it before sending. */
 export const passwordMinLength = 8;
+
+export async function createOrg(name: string, kind: OrgSummary['kind']): Promise<OrgSummary> {
+  return (await request('/api/orgs', { method: 'POST', body: { name, kind }, schema: z.object({ org: orgSchema }) })).org;
+}
+
+const auditEntrySchema = z.object({
+  seq: z.number(),
+  at: z.string(),
+  actorId: z.string().nullable(),
+  action: z.string(),
+  target: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+  actorEmail: z.string().nullable(),
+  actorName: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+/** Newest first; `before` pages back from a seq. Admins only. */
+export async function listAudit(options: { before?: number; limit?: number } = {}, signal?: AbortSignal): Promise<AuditEntry[]> {
+  const q = new URLSearchParams();
+  if (options.before !== undefined) q.set('before', String(options.before));
+  q.set('limit', String(options.limit ?? 100));
+  return (await request(`/api/audit?${q}`, { schema: z.object({ entries: z.array(auditEntrySchema) }), signal })).entries;
+}
+
+export async function verifyAudit(signal?: AbortSignal): Promise<{ ok: boolean; firstBrokenSeq: number | null }> {
+  return request('/api/audit/verify', { schema: z.object({ ok: z.boolean(), firstBrokenSeq: z.number().nullable() }), signal });
+}
+
+/** The download link of the whole audit log (JSON lines). */
+export const auditExportUrl = '/api/audit/export';

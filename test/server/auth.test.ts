@@ -380,7 +380,8 @@ describe('people, organisations, audit for admins', () => {
     const admin = await h.login(h.users.admin.email, h.users.admin.password);
     const list = await h.request({ url: '/api/audit?limit=10', cookie: admin });
     expect(list.statusCode).toBe(200);
-    expect((list.json() as { entries: Array<{ action: string }> }).entries.map((e) => e.action)).toEqual(['auth.login', 'auth.login']);
+    const entries = (list.json() as { entries: Array<{ action: string; actorEmail: string | null }> }).entries;
+    expect(entries.map((e) => [e.action, e.actorEmail])).toEqual([['auth.login', h.users.admin.email], ['auth.login', h.users.bob.email]]);
     expect((await h.request({ url: '/api/audit/verify', cookie: admin })).json()).toEqual({ ok: true, firstBrokenSeq: null });
     const exp = await h.request({ url: '/api/audit/export', cookie: admin });
     expect(exp.statusCode).toBe(200);

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AdminPage } from '../../client/components/auth/AdminPage.tsx';
 import { AcceptInvitePage } from '../../client/components/auth/AcceptInvitePage.tsx';
 import { ChangePasswordDialog } from '../../client/components/auth/ChangePasswordDialog.tsx';
 import { LoginPage } from '../../client/components/auth/LoginPage.tsx';
@@ -198,6 +199,37 @@ describe('share dialog', () => {
     await waitFor(() => expect($('[data-testid="share-owner-only"]')!.textContent).toBe('Only owners can change sharing. Your role: Viewer.'));
     expect($('[data-testid="share-add"]')).toBe(null);
     expect(document.querySelectorAll('[data-testid="member"]').length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('admin page', () => {
+  it('an admin creates an invite link and reads the verified audit log; others see "admins only"', async () => {
+    actAs(s.admin.cookie);
+    useCurrentUserStore.getState().set({ userId: 'admin', name: '관리자', email: 'admin@city.seoul.kr', orgName: '서울특별시 데이터전략과', color: '#000000', workspaceRole: 'admin' });
+    mounted = mount(<AdminPage />);
+    await waitFor(() => expect($('[data-testid="audit-verdict"]')!.textContent).toBe('기록이 온전합니다 (해시 사슬 확인됨).'));
+    await waitFor(() => expect(document.querySelectorAll('[data-testid="audit-row"]').length).toBeGreaterThan(3));
+    const actions = [...document.querySelectorAll('[data-testid="audit-row"] code')].map((c) => c.textContent);
+    expect(actions).toContain('user.invited');
+    expect(actions).toContain('notebook.member_added');
+    expect($('[data-testid="audit-table"]')!.textContent).toContain('Alice (alice@green.or.kr)');
+    expect($<HTMLAnchorElement>('[data-testid="audit-export"]')!.getAttribute('href')).toBe('/api/audit/export');
+
+    await waitFor(() => expect($<HTMLSelectElement>('[data-testid="admin-invite-org"]')!.options.length).toBeGreaterThan(1));
+    typeInto($<HTMLInputElement>('[data-testid="admin-invite-email"]')!, 'park@lab.ac.kr');
+    const org = $<HTMLSelectElement>('[data-testid="admin-invite-org"]')!;
+    org.value = [...org.options].find((o) => o.textContent === 'Urban Data Lab')!.value;
+    org.dispatchEvent(new Event('change', { bubbles: true }));
+    click($('[data-testid="admin-invite-submit"]')!);
+    await waitFor(() => expect($('[data-testid="admin-invite-link"] code')!.textContent).toMatch(/\/invite\/accept#token=[A-Za-z0-9_-]{43}$/));
+    expect($('[data-testid="admin-invite-link"]')!.textContent).toContain('park@lab.ac.kr');
+    mounted.unmount();
+
+    actAs(s.bob.cookie);
+    useCurrentUserStore.getState().set({ userId: s.bob.userId, name: 'Bob', email: 'bob@green.or.kr', orgName: '서울환경연합', color: '#000000', workspaceRole: 'analyst' });
+    mounted = mount(<AdminPage />, 'en');
+    expect($('[data-testid="admin-only"]')!.textContent).toBe('Only administrators can see this page.');
+    expect($('[data-testid="audit-table"]')).toBe(null);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The audit log for admins:
  *
- *   GET /api/audit?before=SEQ&limit=N&action=A  -> {entries} newest first
+ *   GET /api/audit?before=SEQ&limit=N&action=A  -> {entries} newest first, with actorEmail/actorName
  *   GET /api/audit/verify                       -> {ok, firstBrokenSeq}
  *   GET /api/audit/export                       -> the whole log as JSON lines (a download)
  *
@@ -28,7 +28,14 @@ export async function registerAuditRoutes(app: FastifyInstance, deps: AuthRouteD
     const viewer = await requireViewer(request, deps.access);
     requireWorkspace(viewer, 'workspace.readAudit');
     const q = listQuery.parse(request.query);
-    return { entries: await listAudit(deps.db, { beforeSeq: q.before, limit: q.limit, action: q.action }) };
+    const entries = await listAudit(deps.db, { beforeSeq: q.before, limit: q.limit, action: q.action });
+    // Who is behind each actor id, for reading (the chain itself keeps only ids).
+    const ids = [...new Set(entries.map((e) => e.actorId).filter((id): id is string => id !== null))];
+    const people = ids.length === 0 ? [] : await deps.db.selectFrom('users').select(['id', 'email', 'name']).where('id', 'in', ids).execute();
+    const byId = new Map(people.map((p) => [p.id, p]));
+    return {
+      entries: entries.map((e) => ({ ...e, actorEmail: e.actorId ? (byId.get(e.actorId)?.email ?? null) : null, actorName: e.actorId ? (byId.get(e.actorId)?.name ?? null) : null })),
+    };
   });
 
   app.get('/api/audit/verify', async (request) => {
