@@ -15,7 +15,9 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { MadangError } from '../shared/errors.ts';
 import { registerUserCommands } from './cli/userCommands.ts';
+import { registerCheckOutputCommand } from './cli/checkOutputCommand.ts';
 import { databaseFileName } from './persistence/database.ts';
+import { clientBuildState } from './http/clientBuild.ts';
 import { appendAudit } from './audit/auditLog.ts';
 import { notebookAuditActions } from './http/routes/notebooks.ts';
 import { loadConfig, readPackageVersion, repoRoot, type Config, type ConfigFlags } from './config.ts';
@@ -49,8 +51,10 @@ function configFrom(io: CliIo, flags: ConfigFlags): Config {
 }
 
 /** `vite build` through Vite's JS API, with the repo's `vite.config.ts`. */
-export async function buildClient(io: CliIo): Promise<void> {
-  io.stderr('madang: building the web client (first start; takes a few seconds)…\n');
+export async function buildClient(io: CliIo, why: 'missing' | 'stale' = 'missing'): Promise<void> {
+  io.stderr(why === 'missing'
+    ? 'madang: building the web client (first start; takes a few seconds)…\n'
+    : 'madang: the web client\'s sources changed since the last build; rebuilding…\n');
   try {
     // Vite is a dev dependency: an install with --omit=dev has no builder (and needs a built client).
     const { build } = await import('vite');
@@ -68,9 +72,10 @@ export async function buildClient(io: CliIo): Promise<void> {
 
 async function serve(io: CliIo, opts: { port?: string; data?: string; host?: string }): Promise<void> {
   const config = configFrom(io, { port: opts.port, data: opts.data, host: opts.host });
-  const defaultClientDir = path.join(repoRoot, 'dist', 'client');
-  if (config.clientDir === defaultClientDir && !existsSync(path.join(config.clientDir, 'index.html'))) {
-    await buildClient(io);
+  // Only our own build output is (re)built; a MADANG_CLIENT_DIR is the operator's to manage.
+  if (config.clientDir === path.join(repoRoot, 'dist', 'client')) {
+    const state = clientBuildState(repoRoot, config.clientDir);
+    if (state !== 'fresh') await buildClient(io, state);
   }
   const { startServer } = await import('./index.ts');
   let server: Awaited<ReturnType<typeof startServer>>;
@@ -176,6 +181,7 @@ export function buildProgram(io: CliIo = defaultIo): Command {
 
   // Accounts and audit subcommands live with the accounts module.
   registerUserCommands(program, { io, loadConfig: (flags: ConfigFlags) => configFrom(io, flags), dataOption });
+  registerCheckOutputCommand(program, io);
   return program;
 }
 
