@@ -369,3 +369,20 @@ describe('static client', () => {
     expect((await t.get('/api/health')).json().ok).toBe(true);
   });
 });
+
+describe('unexpected failures', () => {
+  it('answer a generic 500 in the error shape, with no stack or internals', async () => {
+    const t = await startTestServer();
+    try {
+      const someone = await t.signUpAndIn();
+      // Pull the database away under the running server: every query now throws inside a route.
+      await t.server.db.destroy();
+      const res = await someone.get('/api/notebooks');
+      expectErrorShape(res, 500, 'internal');
+      expect(res.json().error.en).toBe('internal server error');
+      expect(res.text).not.toMatch(/sqlite|kysely|driver|destroy/i);
+    } finally {
+      await t.close();
+    }
+  });
+});
