@@ -91,7 +91,9 @@ const configSchema = z.object({
   databaseUrl: databaseUrlText.optional(),
   publicOrigin: originText.optional(),
   demo: booleanText.default(true),
-  logLevel: z.enum(logLevels).default('info'),
+  // warn: the console shows the URL and the one-time demo passwords, not a JSON line per request;
+  // operators who want access logs set MADANG_LOG_LEVEL=info.
+  logLevel: z.enum(logLevels).default('warn'),
   clientDir: z.string().trim().min(1).optional(),
   trustProxy: booleanText.default(false),
 });

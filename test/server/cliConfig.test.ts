@@ -25,16 +25,16 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       publicOrigin: undefined,
       demo: true,
-      logLevel: 'info',
+      logLevel: 'warn',
       clientDir: path.join(repoRoot, 'dist', 'client'),
       trustProxy: false,
     });
   });
 
   it('reads the environment, and a flag wins over its variable', () => {
-    const env = { MADANG_TRUST_PROXY: 'yes', PORT: '9000', MADANG_DATA: 'data', MADANG_DEMO: 'off', MADANG_LOG_LEVEL: 'warn', MADANG_PUBLIC_ORIGIN: 'https://madang.example.kr/' };
+    const env = { MADANG_TRUST_PROXY: 'yes', PORT: '9000', MADANG_DATA: 'data', MADANG_DEMO: 'off', MADANG_LOG_LEVEL: 'info', MADANG_PUBLIC_ORIGIN: 'https://madang.example.kr/' };
     const c = loadConfig({ env, cwd: '/x' });
-    expect(c).toMatchObject({ port: 9000, dataDir: '/x/data', demo: false, logLevel: 'warn', publicOrigin: 'https://madang.example.kr', trustProxy: true });
+    expect(c).toMatchObject({ port: 9000, dataDir: '/x/data', demo: false, logLevel: 'info', publicOrigin: 'https://madang.example.kr', trustProxy: true });
     const f = loadConfig({ env, cwd: '/x', flags: { port: '0', data: '/abs/dir', demo: true } });
     expect(f).toMatchObject({ port: 0, dataDir: '/abs/dir', demo: true });
   });
