@@ -19,6 +19,18 @@ import type { DatabaseSchema } from './schema.ts';
 
 export const databaseFileName = 'madang.db';
 
+const sqliteHandles = new WeakMap<Kysely<any>, Database.Database>();
+
+/**
+ * The better-sqlite3 handle under a database from `openDatabase`, for hot paths that run one
+ * prepared statement (see sqlStore's append); undefined for any other database. Never run a
+ * statement on it while `inTransaction` is true: that transaction belongs to a Kysely caller
+ * awaiting between its statements, and the statement would join (and roll back with) it.
+ */
+export function sqliteHandleOf(db: Kysely<any>): Database.Database | undefined {
+  return sqliteHandles.get(db);
+}
+
 export interface OpenDatabaseOptions {
   /** The data dir; created if missing. */
   dataDir: string;
@@ -53,6 +65,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Kysely<Da
     await db.destroy();
     throw err;
   }
+  sqliteHandles.set(db, sqlite);
   return db;
 }
 

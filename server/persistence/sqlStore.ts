@@ -7,10 +7,16 @@
  *   still collide on the primary key; that adapter will retry, this one has one connection.)
  * - `compact` swaps the snapshot and drops the covered log rows in one transaction, and ignores a
  *   snapshot older than the stored one, so a slow compaction can never move the doc backwards.
+ * - Appending is the hot path (every keystroke that reaches the server). On SQLite it runs as one
+ *   prepared statement on the better-sqlite3 handle: Kysely prepares every query anew, which made an
+ *   append cost ~0.6 ms instead of ~0.15 ms at typing rates. Same SQL text as the Kysely path, which
+ *   is used when another caller's transaction is open on the connection (see `sqliteHandleOf`).
+ *   `updated_at` is refreshed at most once a second per notebook, not per append.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { MadangError } from '../../shared/errors.ts';
 import type { NotebookRecord, NotebookStore, StoredDocState } from './adapter.ts';
+import { sqliteHandleOf } from './database.ts';
 import type { NotebookTables, NotebooksTable } from './schema.ts';
 
 export interface SqlStoreOptions {
@@ -25,6 +31,17 @@ const touchIntervalMs = 1000;
 
 export function createSqlNotebookStore(db: Kysely<NotebookTables>, opts: SqlStoreOptions = {}): NotebookStore {
   const now = opts.now ?? (() => new Date());
+  const raw = sqliteHandleOf(db);
+  const fast = raw && {
+    append: raw.prepare<[string, string, string, Buffer, string], { seq: number }>(
+      `insert into doc_updates (notebook_id, seq, data, created_at) values (?, coalesce(
+          (select max(seq) from doc_updates where notebook_id = ?),
+          (select upto_seq from doc_snapshots where notebook_id = ?),
+          0) + 1, ?, ?) returning seq`),
+    touch: raw.prepare<[string, string, string]>('update notebooks set updated_at = ? where id = ? and updated_at < ?'),
+  };
+  /** notebook id -> when this store last refreshed its `updated_at` (ms). */
+  const lastTouched = new Map<string, number>();
 
   async function lastSeqOf(trx: Kysely<NotebookTables>, notebookId: string): Promise<number> {
     const r = await sql<{ last: number | null }>`select coalesce(
@@ -106,27 +123,37 @@ export function createSqlNotebookStore(db: Kysely<NotebookTables>, opts: SqlStor
 
     async appendUpdate(notebookId, update) {
       const at = now();
-      const seqExpr = sql<number>`coalesce(
-          (select max(seq) from doc_updates where notebook_id = ${notebookId}),
-          (select upto_seq from doc_snapshots where notebook_id = ${notebookId}),
-          0) + 1`;
+      const createdAt = at.toISOString();
       let seq: number;
       try {
-        const row = await db.insertInto('doc_updates')
-          .values({ notebook_id: notebookId, seq: seqExpr, data: toBuffer(update), created_at: at.toISOString() })
-          .returning('seq')
-          .executeTakeFirstOrThrow();
-        seq = Number(row.seq);
+        if (fast && raw && !raw.inTransaction) {
+          seq = Number(fast.append.get(notebookId, notebookId, notebookId, toBuffer(update), createdAt)?.seq);
+        } else {
+          const seqExpr = sql<number>`coalesce(
+              (select max(seq) from doc_updates where notebook_id = ${notebookId}),
+              (select upto_seq from doc_snapshots where notebook_id = ${notebookId}),
+              0) + 1`;
+          const row = await db.insertInto('doc_updates')
+            .values({ notebook_id: notebookId, seq: seqExpr, data: toBuffer(update), created_at: createdAt })
+            .returning('seq')
+            .executeTakeFirstOrThrow();
+          seq = Number(row.seq);
+        }
       } catch (err) {
         if (isConstraintError(err, 'FOREIGNKEY')) throw notFound(notebookId, err);
         throw err;
       }
-      // Cheap when recent: the WHERE matches nothing and SQLite writes no page.
-      const at2 = at.toISOString();
-      const threshold = new Date(at.getTime() - touchIntervalMs).toISOString();
-      await db.updateTable('notebooks').set({ updated_at: at2 })
-        .where('id', '=', notebookId).where('updated_at', '<', threshold)
-        .execute();
+      if (at.getTime() - (lastTouched.get(notebookId) ?? -Infinity) >= touchIntervalMs) {
+        lastTouched.set(notebookId, at.getTime());
+        // The WHERE keeps another writer's newer timestamp (and writes no page when nothing changes).
+        const threshold = new Date(at.getTime() - touchIntervalMs).toISOString();
+        if (fast && raw && !raw.inTransaction) fast.touch.run(createdAt, notebookId, threshold);
+        else {
+          await db.updateTable('notebooks').set({ updated_at: createdAt })
+            .where('id', '=', notebookId).where('updated_at', '<', threshold)
+            .execute();
+        }
+      }
       return seq;
     },
 

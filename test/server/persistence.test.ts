@@ -21,6 +21,32 @@ runPersistenceContract('sqlite', async ({ now }) => {
   };
 }, { fileBacked: true });
 
+describe('SQLite store sharing the connection', () => {
+  it('an append while another module has a transaction open is not rolled back with it', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'madang-tx-'));
+    const db = await openDatabase({ dataDir });
+    try {
+      const store = createSqlNotebookStore(db);
+      await store.createNotebook({ id: 'nb-tx-aaa', title: 'a' });
+      let append: Promise<number> | undefined;
+      await expect(db.transaction().execute(async (trx) => {
+        await trx.insertInto('notebooks')
+          .values({ id: 'nb-tx-bbb', title: 'b', created_at: 'x', updated_at: 'x', deleted_at: null, created_by: null })
+          .execute();
+        append = store.appendUpdate('nb-tx-aaa', Uint8Array.from([1, 2]));
+        await new Promise((r) => setTimeout(r, 5));
+        throw new Error('rollback');
+      })).rejects.toThrow('rollback');
+      expect(await append).toBe(1);
+      expect((await store.loadDoc('nb-tx-aaa')).updates.map((u) => Array.from(u))).toEqual([[1, 2]]);
+      expect(await store.getNotebook('nb-tx-bbb')).toBeNull();
+    } finally {
+      await db.destroy();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('openDatabase', () => {
   it('creates <dataDir>/madang.db in WAL mode with foreign keys on, and migrates idempotently', async () => {
     const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'madang-db-')), 'nested');
