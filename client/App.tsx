@@ -3,7 +3,7 @@
  * toast region. Pages are `React.lazy` chunks, so the entry stays small and the notebook page
  * (Yjs, Monaco) loads only when a notebook is opened.
  */
-import { Component, lazy, Suspense, useEffect, useState, type ComponentType, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, navigate, useRoute, currentPath, type Route } from './router.tsx';
 import { ToastRegion } from './components/ui/Toast.tsx';
@@ -11,26 +11,16 @@ import { useCurrentUserStore } from './state/currentUser.ts';
 import { HttpError, reportRequestError } from './api/http.ts';
 import { me, logout } from './api/auth.ts';
 import { languages, type Language } from './i18n/index.ts';
+import { canInWorkspace } from '../shared/roles.ts';
 
 const HomePage = lazy(() => import('./components/home/HomePage.tsx'));
 const NotebookPage = lazy(() => import('./components/notebook/NotebookPage.tsx'));
 
-/**
- * Accounts pages (client/components/auth/**). PLACEHOLDER until they land: the glob finds them when
- * present; otherwise the route shows a short "being prepared" message.
- */
-const authModules = import.meta.glob<Record<string, unknown>>('./components/auth/*.tsx');
-function authPage<P extends object>(file: string, exportName: string): ComponentType<P> | null {
-  const load = authModules[`./components/auth/${file}`];
-  if (!load) return null;
-  return lazy(async () => {
-    const mod = await load();
-    return { default: (mod[exportName] ?? mod.default) as ComponentType<P> };
-  });
-}
-const LoginPage = authPage<{ next?: string | null }>('LoginPage.tsx', 'LoginPage');
-const AcceptInvitePage = authPage<{ token: string }>('AcceptInvitePage.tsx', 'AcceptInvitePage');
-const ChangePasswordDialog = authPage<{ onClose(): void }>('ChangePasswordDialog.tsx', 'ChangePasswordDialog');
+// Accounts pages (client/components/auth/**), each its own chunk.
+const LoginPage = lazy(() => import('./components/auth/LoginPage.tsx').then((m) => ({ default: m.LoginPage })));
+const AcceptInvitePage = lazy(() => import('./components/auth/AcceptInvitePage.tsx').then((m) => ({ default: m.AcceptInvitePage })));
+const ChangePasswordDialog = lazy(() => import('./components/auth/ChangePasswordDialog.tsx').then((m) => ({ default: m.ChangePasswordDialog })));
+const AdminPage = lazy(() => import('./components/auth/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
 
 function isPublicRoute(route: Route): boolean {
   return route.name === 'login' || route.name === 'invite';
@@ -70,11 +60,12 @@ export function App() {
   }, [needsUser, setUser]);
 
   let page: ReactNode;
-  if (route.name === 'login') page = LoginPage ? <LoginPage next={route.next} /> : <AuthPending />;
-  else if (route.name === 'invite') page = AcceptInvitePage ? <AcceptInvitePage token={route.token} /> : <AuthPending />;
+  if (route.name === 'login') page = <LoginPage next={route.next} />;
+  else if (route.name === 'invite') page = <AcceptInvitePage token={route.token} />;
   else if (!user) page = status === 'error' ? <LoadFailed /> : <Loading />;
   else if (route.name === 'home') page = <HomePage />;
   else if (route.name === 'notebook') page = <NotebookPage key={route.id} id={route.id} />;
+  else if (route.name === 'admin') page = <AdminPage />;
   else page = <NotFound />;
 
   return (
@@ -132,14 +123,15 @@ function AppHeader() {
               <span className="user-name">{user.name}</span>
               <span className="user-org muted">{user.orgName}</span>
             </span>
-            {ChangePasswordDialog && (
-              <button type="button" className="button button-quiet" onClick={() => setPasswordOpen(true)}>{t('changePassword')}</button>
+            {canInWorkspace(user.workspaceRole, 'workspace.readAudit') && (
+              <Link href="/admin" className="button button-quiet" data-testid="admin-link">{t('admin')}</Link>
             )}
+            <button type="button" className="button button-quiet" data-testid="change-password" onClick={() => setPasswordOpen(true)}>{t('changePassword')}</button>
             <button type="button" className="button button-quiet" data-testid="sign-out" onClick={() => void signOut()}>{t('signOut')}</button>
           </>
         )}
       </nav>
-      {isPasswordOpen && ChangePasswordDialog && (
+      {isPasswordOpen && (
         <Suspense fallback={null}><ChangePasswordDialog onClose={() => setPasswordOpen(false)} /></Suspense>
       )}
     </header>
@@ -159,11 +151,6 @@ function LoadFailed() {
       <button type="button" className="button" onClick={() => location.reload()}>{t('reload')}</button>
     </main>
   );
-}
-
-function AuthPending() {
-  const { t } = useTranslation('common');
-  return <main className="page page-message" id="main"><p>{t('authPending')}</p></main>;
 }
 
 function NotFound() {

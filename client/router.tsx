@@ -9,6 +9,7 @@ export type Route =
   | { name: 'notebook'; id: string }
   | { name: 'login'; next: string | null }
   | { name: 'invite'; token: string }
+  | { name: 'admin' }
   | { name: 'notFound' };
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
@@ -16,6 +17,7 @@ const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
 export function matchRoute(pathname: string, search = ''): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { name: 'home' };
+  if (path === '/admin') return { name: 'admin' };
   if (path === '/login') {
     const next = new URLSearchParams(search).get('next');
     // Only same-site paths: an open redirect after sign-in would be a phishing aid.

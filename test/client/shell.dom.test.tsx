@@ -19,10 +19,11 @@ afterEach(() => {
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 describe('matchRoute', () => {
-  it('matches the four routes and nothing else', () => {
+  it('matches the app\'s routes and nothing else', () => {
     expect(matchRoute('/')).toEqual({ name: 'home' });
     expect(matchRoute('/n/abc_DEF-123')).toEqual({ name: 'notebook', id: 'abc_DEF-123' });
     expect(matchRoute('/n/abc/')).toEqual({ name: 'notebook', id: 'abc' });
+    expect(matchRoute('/admin')).toEqual({ name: 'admin' });
     expect(matchRoute('/invite/tok123')).toEqual({ name: 'invite', token: 'tok123' });
     expect(matchRoute('/login', '?next=%2Fn%2Fabc')).toEqual({ name: 'login', next: '/n/abc' });
     expect(matchRoute('/n/a b')).toEqual({ name: 'notFound' });
