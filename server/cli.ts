@@ -19,6 +19,8 @@ import { registerCheckOutputCommand } from './cli/checkOutputCommand.ts';
 import { databaseFileName } from './persistence/database.ts';
 import { clientBuildState } from './http/clientBuild.ts';
 import { appendAudit } from './audit/auditLog.ts';
+import { addCreatorAsOwner } from './auth/memberships.ts';
+import { findUserByEmail } from './auth/users.ts';
 import { notebookAuditActions } from './http/routes/notebooks.ts';
 import { loadConfig, readPackageVersion, repoRoot, type Config, type ConfigFlags } from './config.ts';
 
@@ -121,7 +123,7 @@ async function exportNotebook(io: CliIo, id: string, opts: { data?: string }): P
   }
 }
 
-async function importNotebook(io: CliIo, file: string, opts: { data?: string }): Promise<void> {
+async function importNotebook(io: CliIo, file: string, opts: { data?: string; owner?: string }): Promise<void> {
   const config = configFrom(io, { data: opts.data });
   let markdown: string;
   try {
@@ -133,10 +135,20 @@ async function importNotebook(io: CliIo, file: string, opts: { data?: string }):
   const { openStorage } = await import('./index.ts');
   const storage = await openStorage(config, { create: true });
   try {
+    // Check the owner before creating anything, so a typo leaves no orphan notebook behind.
+    const owner = opts.owner === undefined ? null : await findUserByEmail(storage.db, opts.owner);
+    if (opts.owner !== undefined && (!owner || owner.disabled_at !== null)) {
+      throw new CliError(`no active account with email ${opts.owner} (create one with \`madang user add\`)`);
+    }
     const row = await storage.notebooks.importMarkdown(markdown, { fallbackTitle: path.basename(file, path.extname(file)) });
+    if (owner) await addCreatorAsOwner(storage.db, row.id, owner.id);
     // An operator at the shell: no account behind it, so no actor; the file name says where from.
-    await appendAudit(storage.db, { actorId: null, action: notebookAuditActions.imported, target: row.id, detail: { title: row.title, via: 'cli', file: path.basename(file) } });
+    await appendAudit(storage.db, {
+      actorId: null, action: notebookAuditActions.imported, target: row.id,
+      detail: { title: row.title, via: 'cli', file: path.basename(file), owner: owner?.email ?? null },
+    });
     io.stdout(`${row.id}\n`);
+    if (!owner) io.stderr('madang: note: the notebook has no owner yet, so nobody can open it on the web; import with --owner EMAIL\n');
   } finally {
     await storage.close();
   }
@@ -176,8 +188,9 @@ export function buildProgram(io: CliIo = defaultIo): Command {
     .command('import')
     .description('create a new notebook from a .md file and print its id')
     .argument('<file>', 'notebook file (.md)')
+    .option('--owner <email>', 'make this account the owner (without one, nobody can open it on the web)')
     .option(...dataOption)
-    .action((file: string, opts: { data?: string }) => importNotebook(io, file, opts));
+    .action((file: string, opts: { data?: string; owner?: string }) => importNotebook(io, file, opts));
 
   // Accounts and audit subcommands live with the accounts module.
   registerUserCommands(program, { io, loadConfig: (flags: ConfigFlags) => configFrom(io, flags), dataOption });

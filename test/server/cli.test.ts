@@ -8,6 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../server/cli.ts';
+import { openDatabase } from '../../server/persistence/database.ts';
+import { createUser, ensureOrg } from '../../server/auth/users.ts';
+import { notebookRoleOf } from '../../server/auth/memberships.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repoRoot, 'server', 'bin', 'madang.mjs');
@@ -78,6 +81,39 @@ describe('madang CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/line \d+/);
     expect(r.stdout).toBe('');
+  }, 30_000);
+
+  it('notebook import --owner makes that account the owner; an unknown owner creates nothing', async () => {
+    const run = async (args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await main(['node', 'madang', ...args], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, env: {} });
+      return { code, stdout, stderr };
+    };
+    const ownerDir = path.join(scratch, 'owner-data');
+    const db = await openDatabase({ dataDir: ownerDir });
+    try {
+      const org = await ensureOrg(db, { name: '마포 시민모임', kind: 'cso' });
+      const person = await createUser(db, { email: 'minji@example.kr', name: '김민지', orgId: org.id, workspaceRole: 'analyst', password: 'correct horse battery' });
+      const sample = path.join(repoRoot, 'notebooks', (await readdir(path.join(repoRoot, 'notebooks'))).filter((f) => f.endsWith('.md')).sort()[0]);
+
+      const ok = await run(['notebook', 'import', sample, '--owner', 'MINJI@example.kr', '--data', ownerDir]);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stderr).toBe('');
+      expect(await notebookRoleOf(db, person, ok.stdout.trim())).toBe('owner');
+
+      const before = await db.selectFrom('notebooks').select('id').execute();
+      const nobody = await run(['notebook', 'import', sample, '--owner', 'nobody@example.kr', '--data', ownerDir]);
+      expect(nobody.code).toBe(1);
+      expect(nobody.stderr).toContain('no active account with email nobody@example.kr');
+      expect(await db.selectFrom('notebooks').select('id').execute()).toEqual(before);
+
+      const orphan = await run(['notebook', 'import', sample, '--data', ownerDir]);
+      expect(orphan.code).toBe(0);
+      expect(orphan.stderr).toContain('--owner EMAIL');
+    } finally {
+      await db.destroy();
+    }
   }, 30_000);
 
   // The same `main` the bin calls, in process (no node + tsx start-up per case).
