@@ -18,6 +18,7 @@ import { checkTable, type ColumnMeta, type TableRow } from '../../shared/outputC
 import { toJsonValue, type JsonValue, type OutputCheckReport, type QueryIssue } from '../../shared/outputCheck/report.ts';
 import { safeParseOutputCheckRules, type OutputCheckRules, type OutputCheckRulesInput } from '../../shared/outputCheck/rules.ts';
 import { buildEvidencePlan, templateSql, type EvidencePlan, type NodeTemplates } from './evidenceQuery.ts';
+import { parseExactJson, stringifyExactJson } from './exactJson.ts';
 import { firstLine, openInputTable } from './inputTable.ts';
 import { analyseQuery, type AstNode } from './queryAnalysis.ts';
 
@@ -49,7 +50,7 @@ async function scalar(connection: DuckDBConnection, sql: string, params: string[
 
 /** The single SELECT's parse tree, or a bilingual invalid_input error. */
 async function parseSelect(connection: DuckDBConnection, sql: string): Promise<AstNode> {
-  const parsed = JSON.parse(String(await scalar(connection, 'SELECT json_serialize_sql(?::VARCHAR)', [sql]))) as {
+  const parsed = parseExactJson(String(await scalar(connection, 'SELECT json_serialize_sql(?::VARCHAR)', [sql]))) as {
     error: boolean; error_message?: string; statements?: { node: AstNode }[];
   };
   if (parsed.error) {
@@ -65,7 +66,7 @@ async function parseSelect(connection: DuckDBConnection, sql: string): Promise<A
 }
 
 async function toSql(connection: DuckDBConnection, node: AstNode): Promise<string> {
-  const json = JSON.stringify({ error: false, statements: [{ node, named_param_map: [] }] });
+  const json = stringifyExactJson({ error: false, statements: [{ node, named_param_map: [] }] });
   return String(await scalar(connection, 'SELECT json_deserialize_sql(?::JSON)', [json]));
 }
 

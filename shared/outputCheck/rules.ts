@@ -33,7 +33,18 @@ export const outputCheckRulesSchema = z
   .strict();
 
 export type OutputCheckRules = z.output<typeof outputCheckRulesSchema>;
-export type OutputCheckRulesInput = z.input<typeof outputCheckRulesSchema>;
+/** ACRO's risk-appetite keys (`acro/default.yaml`), accepted as aliases. */
+export interface AcroRiskAppetite {
+  safe_threshold?: number;
+  safe_nk_n?: number;
+  safe_nk_k?: number;
+  safe_pratio_p?: number;
+  zeros_are_disclosive?: boolean;
+  safe_dof_threshold?: number;
+  check_missing_values?: boolean;
+  survival_safe_threshold?: number;
+}
+export type OutputCheckRulesInput = z.input<typeof outputCheckRulesSchema> | AcroRiskAppetite;
 
 export const defaultOutputCheckRules: OutputCheckRules = outputCheckRulesSchema.parse({});
 
