@@ -7,7 +7,8 @@
  * This module pulls in Monaco: import it lazily (`LazySqlEditor.tsx`), never from a page module.
  */
 import { useEffect, useRef } from 'react';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
+import type { Awareness } from 'y-protocols/awareness';
 import { MonacoBinding } from 'y-monaco';
 import { monaco } from './monaco.ts';
 import type { NotebookSession } from '../sync/notebookSession.ts';
@@ -36,6 +37,40 @@ function editorRegistry(): Map<string, monaco.editor.IStandaloneCodeEditor> | nu
   if (!wanted) return null;
   w.__madangEditors ??= new Map();
   return w.__madangEditors;
+}
+
+/**
+ * The awareness y-monaco gets: reads pass through, but it may publish our selection only while
+ * this editor has focus. y-monaco publishes on every cursor change, and a remote edit moves the
+ * cursors of unfocused editors too, so with one editor per cell our caret would jump to whichever
+ * cell someone else is typing in.
+ */
+function focusedAwareness(awareness: Awareness, editor: monaco.editor.IStandaloneCodeEditor): Awareness {
+  return new Proxy(awareness, {
+    get(target, key, receiver) {
+      if (key === 'setLocalStateField') {
+        return (field: string, value: unknown) => {
+          if (field !== 'selection' || editor.hasTextFocus()) target.setLocalStateField(field, value);
+        };
+      }
+      const value = Reflect.get(target, key, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Publishes this editor's selection (y-monaco's format) when it gains focus without moving the caret. */
+function publishSelection(awareness: Awareness, editor: monaco.editor.IStandaloneCodeEditor, ytext: Y.Text): void {
+  const model = editor.getModel();
+  const sel = editor.getSelection();
+  if (!model || !sel) return;
+  let anchor = model.getOffsetAt(sel.getStartPosition());
+  let head = model.getOffsetAt(sel.getEndPosition());
+  if (sel.getDirection() === monaco.SelectionDirection.RTL) [anchor, head] = [head, anchor];
+  awareness.setLocalStateField('selection', {
+    anchor: Y.createRelativePositionFromTypeIndex(ytext, anchor),
+    head: Y.createRelativePositionFromTypeIndex(ytext, head),
+  });
 }
 
 export default function SqlEditor({ session, cellId, ytext, readOnly = false, onRunRequest, ariaLabel }: SqlEditorProps) {
@@ -75,7 +110,7 @@ export default function SqlEditor({ session, cellId, ytext, readOnly = false, on
       tabSize: 2,
     });
     editorRef.current = editor;
-    const binding = new MonacoBinding(ytext, model, new Set([editor]), session.awareness);
+    const binding = new MonacoBinding(ytext, model, new Set([editor]), focusedAwareness(session.awareness, editor));
     // y-monaco applies our keystrokes with the binding as transaction origin: make them undoable.
     session.undoManager.addTrackedOrigin(binding);
     const leaveCursorStyles = joinRemoteCursorStyles(session);
@@ -89,7 +124,10 @@ export default function SqlEditor({ session, cellId, ytext, readOnly = false, on
     };
     const sizeSub = editor.onDidContentSizeChange(fitHeight);
     fitHeight();
-    const focusSub = editor.onDidFocusEditorText(() => setActiveCell(session, cellId));
+    const focusSub = editor.onDidFocusEditorText(() => {
+      setActiveCell(session, cellId);
+      publishSelection(session.awareness, editor, ytext);
+    });
 
     const { KeyMod, KeyCode } = monaco;
     editor.addCommand(KeyMod.CtrlCmd | KeyCode.KeyZ, () => { session.undoManager.undo(); });

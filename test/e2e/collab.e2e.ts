@@ -72,11 +72,13 @@ async function editorText(page: Page, cellId: string): Promise<string | null> {
 
 async function waitForEditorText(page: Page, cellId: string, expected: (text: string) => boolean): Promise<string> {
   let last: string | null = null;
-  await expect.poll(async () => {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
     last = await editorText(page, cellId);
-    return last !== null && expected(last);
-  }, { timeout: 15_000 }).toBe(true);
-  return last!;
+    if (last !== null && expected(last)) return last;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`editor ${cellId} never showed the expected text; last: ${JSON.stringify(last)}`);
 }
 
 /** Clicks at the end of a SQL cell's editor and types like a person. */
@@ -116,7 +118,6 @@ async function addCellAtEnd(page: Page, kind: 'markdown' | 'sql'): Promise<void>
 describe('co-editing a notebook', () => {
   it('loads the home page without Monaco', async () => {
     await signInThroughPage(a.page, minji.email, minji.password, '/');
-    await a.page.getByTestId('notebook-list').waitFor();
     await a.page.getByTestId('new-notebook-button').waitFor();
     const monacoRequests = a.requests.filter((u) => /monaco|editor\.worker/i.test(u));
     expect(monacoRequests).toEqual([]);
