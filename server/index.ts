@@ -10,27 +10,31 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Config } from './config.ts';
-import { readPackageVersion, repoRoot } from './config.ts';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Kysely } from 'kysely';
+import { readPackageVersion, repoRoot, type Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
+// storage
 import { openDatabase } from './persistence/database.ts';
+import type { DatabaseSchema } from './persistence/schema.ts';
 import { createSqlNotebookStore } from './persistence/sqlStore.ts';
 import type { NotebookStore } from './persistence/adapter.ts';
+// collaboration
 import { RoomManager } from './sync/rooms.ts';
 import { attachCollab } from './sync/collabServer.ts';
+// notebooks
 import { NotebookService, type LiveDocs } from './notebooks/service.ts';
 import { seedSampleNotebooks } from './notebooks/seed.ts';
 import { withRowTitleFromDoc } from './notebooks/titleSync.ts';
-import { buildApp } from './http/app.ts';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { DatabaseSchema } from './persistence/schema.ts';
+// accounts and the audit log
 import type { AccessControl } from './auth/access.ts';
 import { createAccessControl, defaultAllowedOrigins } from './auth/accessControl.ts';
 import { addCreatorAsOwner, readableNotebooks, setMember } from './auth/memberships.ts';
+import { assertDemoSafe, demoEmailDomain, ensureDemoAccounts, hasDemoAccounts } from './auth/demo.ts';
 import { appendAudit } from './audit/auditLog.ts';
+// HTTP
+import { buildApp } from './http/app.ts';
 import { accountsPlugins } from './http/routes/authPlugins.ts';
-import { assertDemoSafe, ensureDemoAccounts, hasDemoAccounts, demoEmailDomain } from './auth/demo.ts';
 
 /** Where the sample notebooks ship. */
 export const samplesDir = path.join(repoRoot, 'notebooks');
