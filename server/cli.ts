@@ -90,12 +90,14 @@ async function serve(io: CliIo, opts: { port?: string; data?: string; host?: str
     throw err;
   }
   io.stdout(`\nMadang is running at ${server.url}\n`);
+  io.stdout(`Data / 데이터: ${config.dataDir}\n`);
   for (const line of server.notices) io.stdout(`${line}\n`);
   let closing = false;
   const stop = (signal: string) => {
     if (closing) return;
     closing = true;
-    io.stderr(`\nmadang: ${signal} received, saving and shutting down…\n`);
+    // Every stored edit is already durable; a second Ctrl+C (default handler) just stops at once.
+    io.stderr(`\nmadang: ${signal} received, shutting down…\n`);
     server.close().then(
       () => process.exit(0),
       (err: unknown) => {
