@@ -185,6 +185,40 @@ describe('co-editing a notebook', () => {
     expect([...after].sort()).toEqual([...before].sort());
   });
 
+  it('takes Korean typed through an input method (composition) once, and shares it', async () => {
+    const cell = (await a.page.locator('[data-testid="cell"][data-kind="sql"]').last().getAttribute('data-cell-id'))!;
+    const before = (await editorText(a.page, cell))!;
+    await typeInSqlCell(a.page, cell, ' -- ');
+    // What a Korean IME sends while "한글" is typed: compositions that change syllable by syllable.
+    const cdp = await a.context.newCDPSession(a.page);
+    for (const [composing, commit] of [[['ㅎ', '하', '한'], '한'], [['ㄱ', '그', '글'], '글']] as const) {
+      for (const text of composing) await cdp.send('Input.imeSetComposition', { text, selectionStart: text.length, selectionEnd: text.length });
+      await cdp.send('Input.insertText', { text: commit });
+    }
+    await cdp.detach();
+    const expected = `${before} -- 한글`;
+    await waitForEditorText(a.page, cell, (t) => t === expected);
+    await waitForEditorText(b.page, cell, (t) => t === expected);
+  });
+
+  it('undoes only my own typing with Ctrl+Z, leaving the other person’s', async () => {
+    const cell = (await a.page.locator('[data-testid="cell"][data-kind="sql"]').last().getAttribute('data-cell-id'))!;
+    const before = (await editorText(a.page, cell))!;
+    await typeInSqlCell(a.page, cell, ' mine');
+    await waitForEditorText(b.page, cell, (t) => t === `${before} mine`);
+    await typeInSqlCell(b.page, cell, ' theirs');
+    await waitForEditorText(a.page, cell, (t) => t === `${before} mine theirs`);
+    await a.page.locator(`[data-testid="cell"][data-cell-id="${cell}"] .monaco-editor .view-lines`).click();
+    await a.page.keyboard.press('Control+z');
+    // Typing within the capture window joins one undo step, so the step may reach back further
+    // than " mine"; what matters is that it removes mine and keeps theirs.
+    const undone = await waitForEditorText(a.page, cell, (t) => !t.includes(' mine') && t.endsWith(' theirs'));
+    await waitForEditorText(b.page, cell, (t) => t === undone);
+    await a.page.keyboard.press('Control+Shift+z');
+    await waitForEditorText(a.page, cell, (t) => t === `${before} mine theirs`);
+    await waitForEditorText(b.page, cell, (t) => t === `${before} mine theirs`);
+  });
+
   it('shows saved once an edit is stored', async () => {
     const ids = await cellIds(a.page);
     const sqlCell = await a.page.locator('[data-testid="cell"][data-kind="sql"]').first().getAttribute('data-cell-id');
