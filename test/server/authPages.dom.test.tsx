@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { act } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AdminPage } from '../../client/components/auth/AdminPage.tsx';
 import { AcceptInvitePage } from '../../client/components/auth/AcceptInvitePage.tsx';
@@ -71,6 +72,14 @@ afterEach(() => {
 });
 
 const $ = <T extends Element = HTMLElement>(sel: string) => document.querySelector<T>(sel);
+
+/** Picks an option the way a person does: value set, `change` fired, inside React's act. */
+function choose(select: HTMLSelectElement, value: string): void {
+  act(() => {
+    select.value = value;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+}
 
 describe('sign-in page', () => {
   it('shows a wrong password in Korean with English below, then the lockout message after repeated failures', async () => {
@@ -167,11 +176,9 @@ describe('share dialog', () => {
     await waitFor(() => expect($<HTMLSelectElement>('[data-testid="share-org"]')!.options.length).toBeGreaterThan(1));
     const orgSelect = $<HTMLSelectElement>('[data-testid="share-org"]')!;
     const lab = [...orgSelect.options].find((o) => o.textContent === 'Urban Data Lab')!;
-    orgSelect.value = lab.value;
-    orgSelect.dispatchEvent(new Event('change', { bubbles: true }));
+    choose(orgSelect, lab.value);
     const roleSelect = $<HTMLSelectElement>('[data-testid="share-role"]')!;
-    roleSelect.value = 'commenter';
-    roleSelect.dispatchEvent(new Event('change', { bubbles: true }));
+    choose(roleSelect, 'commenter');
     click($('[data-testid="share-add"]')!);
     await waitFor(() => expect(names()).toContain('Urban Data Lab'));
 
@@ -188,8 +195,7 @@ describe('share dialog', () => {
     // The last owner cannot demote themself: the server's 409 shows in place.
     const aliceRow = [...document.querySelectorAll<HTMLElement>('[data-testid="member"]')].find((li) => li.textContent?.includes('Alice'))!;
     const aliceRole = aliceRow.querySelector('select')!;
-    aliceRole.value = 'viewer';
-    aliceRole.dispatchEvent(new Event('change', { bubbles: true }));
+    choose(aliceRole, 'viewer');
     await waitFor(() => expect($('[data-testid="share-error"]')!.textContent).toContain('마지막 소유자'));
   });
 
@@ -218,8 +224,7 @@ describe('admin page', () => {
     await waitFor(() => expect($<HTMLSelectElement>('[data-testid="admin-invite-org"]')!.options.length).toBeGreaterThan(1));
     typeInto($<HTMLInputElement>('[data-testid="admin-invite-email"]')!, 'park@lab.ac.kr');
     const org = $<HTMLSelectElement>('[data-testid="admin-invite-org"]')!;
-    org.value = [...org.options].find((o) => o.textContent === 'Urban Data Lab')!.value;
-    org.dispatchEvent(new Event('change', { bubbles: true }));
+    choose(org, [...org.options].find((o) => o.textContent === 'Urban Data Lab')!.value);
     click($('[data-testid="admin-invite-submit"]')!);
     await waitFor(() => expect($('[data-testid="admin-invite-link"] code')!.textContent).toMatch(/\/invite\/accept#token=[A-Za-z0-9_-]{43}$/));
     expect($('[data-testid="admin-invite-link"]')!.textContent).toContain('park@lab.ac.kr');
