@@ -58,7 +58,7 @@ describe('madang CLI', () => {
     expect(nb.code).toBe(0);
     expect(nb.stdout).toContain('import');
     expect(nb.stdout).toContain('export');
-  }, 30_000);
+  }, 60_000);
 
   it('notebook import then export round-trips a sample file byte for byte', async () => {
     const samples = (await readdir(path.join(repoRoot, 'notebooks'))).filter((f) => f.endsWith('.md')).sort();
@@ -72,7 +72,7 @@ describe('madang CLI', () => {
     const exported = await runMadang(['notebook', 'export', id], { MADANG_DATA: dataDir });
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stdout).toBe(await readFile(file, 'utf8'));
-  }, 30_000);
+  }, 60_000);
 
   it('the bin exits 1 with a message for a malformed file', async () => {
     const bad = path.join(scratch, 'bad.md');
@@ -81,7 +81,38 @@ describe('madang CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/line \d+/);
     expect(r.stdout).toBe('');
-  }, 30_000);
+  }, 60_000);
+
+  it('serve starts on the given port, prints the URL and demo accounts, and stops cleanly on SIGTERM', async () => {
+    const serveData = path.join(scratch, 'serve-data');
+    // A client dir of our own choosing is never built by `serve`, so this stays API-only and fast.
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', serveData], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), MADANG_CLIENT_DIR: path.join(scratch, 'no-client') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8'); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      while (!/running at (http:\/\/\S+)\n/.test(stdout)) {
+        if (child.exitCode !== null) throw new Error(`serve exited early: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const url = /running at (http:\/\/\S+)\n/.exec(stdout)![1];
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(await (await fetch(`${url}/api/health`)).json()).toMatchObject({ ok: true });
+      while (!stdout.includes('expert@')) await new Promise((r) => setTimeout(r, 20));
+      expect(stdout).toContain('admin@demo.madang.example');
+      expect(stdout).toContain(`Data / 데이터: ${serveData}`);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('SIGTERM received');
+  }, 60_000);
 
   it('notebook import --owner makes that account the owner; an unknown owner creates nothing', async () => {
     const run = async (args: string[]) => {
@@ -114,7 +145,7 @@ describe('madang CLI', () => {
     } finally {
       await db.destroy();
     }
-  }, 30_000);
+  }, 60_000);
 
   // The same `main` the bin calls, in process (no node + tsx start-up per case).
   it('returns 1 with a message for a missing file, an unknown id, an empty data dir, a bad command or flag', async () => {
@@ -147,5 +178,5 @@ describe('madang CLI', () => {
     const help = await run(['notebook', 'import', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--data <dir>');
-  }, 30_000);
+  }, 60_000);
 });
