@@ -21,7 +21,7 @@ console.log('\n=== vitest (node, dom, e2e)');
 const v = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${report}`], {
   stdio: 'inherit', env: { ...process.env, TZ: 'Asia/Seoul' },
 });
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0, failed, skipped = 0;
 try {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed = r.numPassedTests; failed = r.numFailedTests; skipped = r.numPendingTests + r.numTodoTests;
