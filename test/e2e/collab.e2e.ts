@@ -270,6 +270,31 @@ describe('co-editing a notebook', () => {
     await expect.poll(() => notebookTitle(b.page)).toBe(title);
   });
 
+  it('gives a viewer a read-only editor whose typing changes nothing', async () => {
+    const viewer = await server.createUser({ name: '박서준', org: '마포 자전거 시민모임', orgKind: 'cso', role: 'analyst' });
+    const owner = await server.signIn(minji.email, minji.password);
+    const notebookId = decodeURIComponent(notebookPath.split('/').pop()!);
+    const share = await owner.post(`/api/notebooks/${encodeURIComponent(notebookId)}/members`, { email: viewer.email, role: 'viewer' });
+    expect(share.status, share.text).toBeLessThan(300);
+    const c = await openPerson(browser, server.url);
+    try {
+      await signInThroughPage(c.page, viewer.email, viewer.password, notebookPath);
+      await waitForConnected(c.page);
+      const cell = (await c.page.locator('[data-testid="cell"][data-kind="sql"]').first().getAttribute('data-cell-id'))!;
+      const text = await waitForEditorText(c.page, cell, (t) => t.length > 0);
+      await expect.poll(() => c.page.locator(`[data-testid="sql-editor"][data-cell-id="${cell}"]`).getAttribute('data-read-only')).toBe('true');
+      await c.page.locator(`[data-testid="cell"][data-cell-id="${cell}"] .monaco-editor .view-lines`).click();
+      await c.page.keyboard.type('DROP TABLE rentals');
+      expect(await editorText(c.page, cell)).toBe(text);
+      // Minji still sees her text unchanged and sees the viewer arrive.
+      await a.page.locator(`[data-testid="presence-avatar"][data-user-name="박서준"]`).waitFor();
+      expect(await editorText(a.page, cell)).toBe(text);
+      c.assertClean(expectedConsole);
+    } finally {
+      await c.context.close();
+    }
+  });
+
   it('stayed on 127.0.0.1 and logged no errors', () => {
     a.assertClean(expectedConsole);
     b.assertClean(expectedConsole);
