@@ -49,6 +49,12 @@ describe('i18n', () => {
     expect(createI18n().language).toBe('en');
   });
 
+  it('includes the accounts and real-time namespaces', () => {
+    const i18n = createI18n('ko');
+    expect(i18n.t('auth:signInTitle')).toBe('로그인');
+    expect(i18n.t('sync:saved')).toBe('저장됨');
+  });
+
   it('has the same keys in Korean and English', () => {
     const keys = (o: object, prefix = ''): string[] =>
       Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`])).sort();

@@ -69,7 +69,7 @@ export function CellNameField({ cellId, name, readOnly, onCommit }: CellNameFiel
         }}
       />
       {problem && (
-        <span id={errorId} className="field-error" role="alert" data-testid="cell-name-error">
+        <span id={errorId} className="field-error" role="alert" data-testid="cell-name-error" title={i18n.language === 'en' ? problem.ko : problem.en}>
           {i18n.language === 'en' ? problem.en : problem.ko}
         </span>
       )}

@@ -48,8 +48,8 @@ export function CellToolbar(p: CellToolbarProps) {
       <span className="toolbar-spacer" />
       <button type="button" className="icon-button" data-testid="cell-move-up" aria-label={t('moveUp')} title={t('moveUp')} disabled={p.index === 0} onClick={() => p.onMove(-1)}>↑</button>
       <button type="button" className="icon-button" data-testid="cell-move-down" aria-label={t('moveDown')} title={t('moveDown')} disabled={p.index === p.count - 1} onClick={() => p.onMove(1)}>↓</button>
-      <button type="button" className="icon-button" data-testid="add-markdown-below" aria-label={t('addMarkdownBelow')} title={t('addMarkdownBelow')} onClick={() => p.onAddBelow('markdown')}>+M</button>
-      <button type="button" className="icon-button" data-testid="add-sql-below" aria-label={t('addSqlBelow')} title={t('addSqlBelow')} onClick={() => p.onAddBelow('sql')}>+SQL</button>
+      <button type="button" className="icon-button" data-testid="add-markdown-below" aria-label={t('addMarkdownBelow')} title={t('addMarkdownBelow')} onClick={() => p.onAddBelow('markdown')}>+ {t('kind_markdown')}</button>
+      <button type="button" className="icon-button" data-testid="add-sql-below" aria-label={t('addSqlBelow')} title={t('addSqlBelow')} onClick={() => p.onAddBelow('sql')}>+ SQL</button>
       <button type="button" className="icon-button danger" data-testid="cell-delete" aria-label={t('deleteCell')} title={t('deleteCell')} onClick={p.onDelete}>×</button>
     </div>
   );
