@@ -15,6 +15,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { MadangError } from '../shared/errors.ts';
 import { registerUserCommands } from './cli/userCommands.ts';
+import { registerSanitizeCommand } from './cli/sanitizeCommand.ts';
 import { registerCheckOutputCommand } from './cli/checkOutputCommand.ts';
 import { databaseFileName } from './persistence/database.ts';
 import { clientBuildState } from './http/clientBuild.ts';
@@ -196,6 +197,7 @@ export function buildProgram(io: CliIo = defaultIo): Command {
 
   // Accounts and audit subcommands live with the accounts module.
   registerUserCommands(program, { io, loadConfig: (flags: ConfigFlags) => configFrom(io, flags), dataOption });
+  registerSanitizeCommand(program, io);
   registerCheckOutputCommand(program, io);
   return program;
 }

@@ -1,0 +1,133 @@
+/**
+ * `sanitizeFile` (input file + policy -> Parquet extract + report) and `previewSanitize` (the same
+ * search, no output: the policy editor's live preview). Standalone: no server, no data dir.
+ *
+ * The extract holds, in input order, every column that is not an identifier or unlisted; each
+ * quasi-identifier replaced by its label at the chosen level; records of suppressed classes
+ * removed. Writes are atomic: the Parquet file and the report go to temp files in the target
+ * folder and are renamed into place only when both are complete, so a failure leaves nothing
+ * half-written (and an old extract at the same path untouched).
+ */
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { anonymize, type EngineResult } from '../../shared/privacy/engine.ts';
+import type { Policy } from '../../shared/privacy/policy.ts';
+import type { SanitizeReport } from '../../shared/privacy/report.ts';
+import { quoteIdent } from './csvInput.ts';
+import { prepareInput, textOf, type PreparedInput } from './sanitizeInput.ts';
+
+export interface SanitizeOptions {
+  input: string;
+  policy: Policy;
+  /** Folder that relative hierarchy paths resolve against (the policy file's folder). */
+  policyDir: string;
+}
+
+export interface SanitizeFileOptions extends SanitizeOptions {
+  /** The extract (.parquet). */
+  out: string;
+  /** Where to write the report JSON (optional). */
+  report?: string;
+}
+
+async function withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    // Never reach out to the network for extensions (air-gapped city networks).
+    await conn.run('SET autoinstall_known_extensions=false; SET autoload_known_extensions=false');
+    return await fn(conn);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function runEngine(conn: DuckDBConnection, opts: SanitizeOptions): Promise<{ prepared: PreparedInput; result: EngineResult }> {
+  const started = performance.now();
+  const prepared = await prepareInput(conn, opts.input, opts.policy, opts.policyDir);
+  const result = anonymize(opts.policy, prepared.encoded);
+  result.report.elapsedMs = Math.round(performance.now() - started);
+  return { prepared, result };
+}
+
+/** Runs the search and returns the report; writes nothing. */
+export async function previewSanitize(opts: SanitizeOptions): Promise<SanitizeReport> {
+  return withConnection(async (conn) => (await runEngine(conn, opts)).result.report);
+}
+
+function tempPath(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** Writes the extract (when there is a solution) and the report; returns the report. */
+export async function sanitizeFile(opts: SanitizeFileOptions): Promise<SanitizeReport> {
+  return withConnection(async (conn) => {
+    const { prepared, result } = await runEngine(conn, opts);
+    const temps: { temp: string; target: string }[] = [];
+    try {
+      if (result.optimum) {
+        const temp = tempPath(opts.out);
+        temps.push({ temp, target: opts.out });
+        const started = performance.now();
+        const written = await writeExtract(conn, prepared, result, temp);
+        if (written !== result.report.outputRows) {
+          throw new Error(`internal: wrote ${written} rows, expected ${result.report.outputRows}`);
+        }
+        result.report.elapsedMs += Math.round(performance.now() - started);
+      }
+      if (opts.report) {
+        const temp = tempPath(opts.report);
+        temps.push({ temp, target: opts.report });
+        await writeFile(temp, `${JSON.stringify(result.report, null, 2)}\n`);
+      }
+      for (const { temp, target } of temps) await rename(temp, target);
+      return result.report;
+    } catch (err) {
+      await Promise.all(temps.map(({ temp }) => rm(temp, { force: true })));
+      throw err;
+    }
+  });
+}
+
+async function createTable(conn: DuckDBConnection, name: string, columns: string[], rows: Iterable<string[]>): Promise<void> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${name} (${columns.map((c) => `${c} VARCHAR`).join(', ')})`);
+  const appender = await conn.createAppender(name);
+  for (const row of rows) {
+    for (const v of row) appender.appendVarchar(v);
+    appender.endRow();
+  }
+  appender.closeSync();
+}
+
+/** COPY of the generalised, suppression-filtered input to `file`; returns the rows written. */
+async function writeExtract(conn: DuckDBConnection, prepared: PreparedInput, result: EngineResult, file: string): Promise<number> {
+  const { encoded } = prepared;
+  const optimum = result.optimum!;
+  const qiIndex = new Map(encoded.qiColumns.map((c, j) => [c, j]));
+  for (const [j, h] of encoded.hierarchies.entries()) {
+    const level = optimum.levels[j];
+    await createTable(conn, `madang_gen_${j}`, ['v', 'g'], h.values.map((v, leaf) => [v, h.labels[level][h.codes[level][leaf]]]));
+  }
+  const { classes, table } = optimum;
+  const suppressedKeys: string[][] = [];
+  for (let c = 0; c < classes.classes; c++) {
+    if (!classes.ok[c]) suppressedKeys.push(encoded.hierarchies.map((h, j) => h.labels[optimum.levels[j]][table.qi[j][classes.rep[c]]]));
+  }
+  const select = encoded.outputColumns.map((c) => {
+    const j = qiIndex.get(c);
+    return j === undefined ? `src.${quoteIdent(c)}` : `madang_gen_${j}.g AS ${quoteIdent(c)}`;
+  });
+  const joins = encoded.qiColumns.map((c, j) => `JOIN madang_gen_${j} ON ${textOf(c)} = madang_gen_${j}.v`);
+  let anti = '';
+  if (suppressedKeys.length) {
+    await createTable(conn, 'madang_suppressed', encoded.qiColumns.map((_, j) => `g${j}`), suppressedKeys);
+    anti = ` ANTI JOIN madang_suppressed ON ${encoded.qiColumns.map((_, j) => `madang_gen_${j}.g = madang_suppressed.g${j}`).join(' AND ')}`;
+  }
+  const query = `SELECT ${select.join(', ') || '1 AS empty'} FROM src ${joins.join(' ')}${anti}`;
+  await conn.run(`COPY (${query}) TO '${file.replace(/'/g, "''")}' (FORMAT parquet)`);
+  const counted = await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet('${file.replace(/'/g, "''")}')`);
+  return Number(counted.getColumnsJS()[0][0]);
+}
