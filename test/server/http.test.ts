@@ -301,6 +301,9 @@ describe('HTTP API', () => {
     expectErrorShape(await anon.delete(`/api/notebooks/${id}`), 401, 'unauthenticated');
     expectErrorShape(await anon.get(`/api/notebooks/${id}/export`), 401, 'unauthenticated');
     expectErrorShape(await anon.post('/api/notebooks/import', { markdown: canonical }), 401, 'unauthenticated');
+    // The session is checked before the body is read: no session, no 413 for a huge upload.
+    const huge = await anon.request('/api/notebooks/import', { method: 'POST', body: 'x'.repeat(6 * 1024 * 1024), headers: { 'content-type': 'text/markdown' } });
+    expectErrorShape(huge, 401, 'unauthenticated');
     expectErrorShape(await anon.get('/api/notebooks', { cookie: 'madang_session=forged-token' }), 401, 'unauthenticated');
   });
 

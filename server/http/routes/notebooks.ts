@@ -3,7 +3,7 @@
  * asks `AccessControl` who is calling and checks the role with `canOnNotebook` (shared/roles.ts)
  * through `http/guard.ts`; bodies are validated with zod; errors are thrown and mapped in one place.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AccessControl, Viewer } from '../../auth/access.ts';
 import type { NotebookRecord } from '../../persistence/adapter.ts';
@@ -86,8 +86,16 @@ export function registerNotebookRoutes(app: FastifyInstance, deps: NotebookRoute
     return reply.code(201).send({ id: row.id, title: row.title });
   });
 
-  app.post('/api/notebooks/import', { bodyLimit: maxNotebookFileBytes + 64 * 1024 }, async (req, reply) => {
-    const viewer = await requireViewer(access, req);
+  // The session is checked in onRequest, before Fastify reads up to 4 MiB of body for nobody.
+  const importers = new WeakMap<FastifyRequest, Viewer>();
+  const importOptions = {
+    bodyLimit: maxNotebookFileBytes + 64 * 1024,
+    onRequest: async (req: FastifyRequest) => {
+      importers.set(req, await requireViewer(access, req));
+    },
+  };
+  app.post('/api/notebooks/import', importOptions, async (req, reply) => {
+    const viewer = importers.get(req) ?? (await requireViewer(access, req));
     const markdown = typeof req.body === 'string' ? req.body : importJsonBody.parse(req.body).markdown;
     const row = await notebooks.importMarkdown(markdown, { ownerId: viewer.userId });
     await audit({ actorId: viewer.userId, action: notebookAuditActions.imported, target: row.id, detail: { title: row.title, bytes: Buffer.byteLength(markdown, 'utf8') } });
