@@ -1,13 +1,17 @@
 /**
  * The `madang` command line (commander). `server/bin/madang.mjs` registers tsx and calls `main`.
  *
- *   madang serve [--port N] [--data DIR]          what `npm start` runs
- *   madang notebook export ID [--data DIR]        the notebook as `.md` on stdout
- *   madang notebook import FILE.md [--data DIR]   prints the new notebook's id
- *   madang user …                                 accounts (server/cli/userCommands.ts)
+ *   madang serve [--port N] [--data DIR]                       what `npm start` runs
+ *   madang notebook export ID [--data DIR]                     the notebook as `.md` on stdout
+ *   madang notebook import FILE.md [--owner EMAIL] [--data DIR] prints the new notebook's id
+ *   madang user … / madang audit …                             accounts (server/cli/userCommands.ts)
+ *   madang sanitize … / madang check-output …                  privacy tools (server/cli/*Command.ts)
  *
- * Exit codes: 0 ok, 1 bad input (with a message saying what and where). Every subcommand that
- * touches the data dir takes `--data DIR` (else `MADANG_DATA`, else `./.madang`).
+ * Exit codes here: 0 ok, 1 bad input or failure (the message says what and where); the privacy
+ * tools add their own (2: no policy solution, 3: output needs review). Every subcommand that
+ * touches the data dir takes `--data DIR` (else `MADANG_DATA`, else `./.madang`). A feature adds
+ * its commands with a `register…(program, …)` function in `server/cli/`, called from
+ * `buildProgram`.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
