@@ -55,7 +55,10 @@ async function parseSelect(connection: DuckDBConnection, sql: string): Promise<A
   };
   if (parsed.error) {
     if (/only select/i.test(parsed.error_message ?? '')) {
-      throw new MadangError('invalid_input', { ko: '검사할 수 있는 것은 SELECT 쿼리 하나뿐임', en: 'only a single SELECT query can be checked' });
+      throw new MadangError('invalid_input', {
+        ko: '검사할 수 있는 것은 SELECT 쿼리 하나뿐임 (PIVOT은 GROUP BY로 바꿔 쓰세요)',
+        en: 'only a single SELECT query can be checked (write a PIVOT as GROUP BY)',
+      });
     }
     throw sqlError(parsed.error_message);
   }
@@ -107,9 +110,10 @@ function evidenceRows(reader: DuckDBResultReader, plan: EvidencePlan, limit: num
   });
 }
 
+/** Streams at most about maxRows + 1 rows (enough to know whether there are more). */
 async function run(connection: DuckDBConnection, sql: string, maxRows: number): Promise<DuckDBResultReader> {
   try {
-    return await connection.runAndReadAll(`SELECT * FROM (${sql}) LIMIT ${maxRows + 1}`);
+    return await connection.runAndReadUntil(sql, maxRows + 1);
   } catch (err) {
     throw sqlError(err);
   }
