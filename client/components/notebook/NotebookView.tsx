@@ -47,6 +47,11 @@ function isControlTarget(el: HTMLElement): boolean {
   return el.closest('input, textarea, select, button, a, [contenteditable="true"], .monaco-editor') !== null;
 }
 
+/** Markdown's textarea, or Monaco's input (a textarea, or EditContext's div in Monaco >= 0.57). */
+function findEditorInput(cell: HTMLElement): HTMLElement | null {
+  return cell.querySelector<HTMLElement>('.cell-body textarea, .cell-body .native-edit-context, .cell-body [contenteditable="true"]');
+}
+
 function isEditorTarget(el: HTMLElement): boolean {
   return el.closest('.cell-body') !== null && el.closest('textarea, input, [contenteditable="true"], .monaco-editor') !== null;
 }
@@ -82,6 +87,7 @@ export function NotebookView({ session, readOnly, peers, renderSqlEditor, onActi
   // Keyboard focus follows the selection only when a command or toolbar action moved it. A mouse
   // click must not: Monaco focuses itself on mousedown, and taking focus back would eat the click.
   const focusRequest = useRef<{ id: string; editor: boolean } | null>(null);
+  const editorWatch = useRef<MutationObserver | null>(null);
   // Each request forces one render so it is handled now, never later by an unrelated render
   // (which would steal focus from wherever the person has gone since).
   const [, forceRender] = useReducer((n: number) => n + 1, 0);
@@ -95,13 +101,22 @@ export function NotebookView({ session, readOnly, peers, renderSqlEditor, onActi
     focusRequest.current = null;
     const el = sectionRefs.current.get(request.id);
     if (!el) return;
-    // Markdown's textarea, or Monaco's input (a textarea, or EditContext's div in Monaco >= 0.57).
-    const editor = request.editor
-      ? el.querySelector<HTMLElement>('.cell-body textarea, .cell-body .native-edit-context, .cell-body [contenteditable="true"]')
-      : null;
+    const editor = request.editor ? findEditorInput(el) : null;
     const target = editor ?? el;
     if (!target.contains(document.activeElement)) target.focus();
+    if (!request.editor || editor) return;
+    // Monaco loads lazily: focus its input once it appears, unless the person has moved on.
+    editorWatch.current?.disconnect();
+    const observer = new MutationObserver(() => {
+      const input = findEditorInput(el);
+      if (!input) return;
+      observer.disconnect();
+      if (document.activeElement === el) input.focus();
+    });
+    observer.observe(el, { childList: true, subtree: true });
+    editorWatch.current = observer;
   });
+  useEffect(() => () => editorWatch.current?.disconnect(), []);
 
   // Focus decides the mode: on the cell itself = command mode, inside its editor = edit mode.
   const onFocus = (e: React.FocusEvent<HTMLDivElement>) => {
