@@ -32,6 +32,10 @@ import { createAccessControl, defaultAllowedOrigins } from './auth/accessControl
 import { addCreatorAsOwner, readableNotebooks, setMember } from './auth/memberships.ts';
 import { assertDemoSafe, demoEmailDomain, ensureDemoAccounts, hasDemoAccounts } from './auth/demo.ts';
 import { appendAudit } from './audit/auditLog.ts';
+// extracts (issue 3)
+import { createExtractCatalog } from './extracts/catalog.ts';
+import { registerPublicDatasets } from './data/publicDatasets.ts';
+import { extractRoutesPlugin } from './http/routes/extracts.ts';
 // HTTP
 import { buildApp } from './http/app.ts';
 import { accountsPlugins } from './http/routes/authPlugins.ts';
@@ -166,6 +170,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const notebookExists = (id: string) => notebooks.exists(id);
     const auth = await createAuth({ db, config, port: config.port, notebookExists });
 
+    // Open public datasets become extracts in the background; extract routes wait for it.
+    const catalog = await createExtractCatalog({ db, dataDir: config.dataDir });
+    const publicData = registerPublicDatasets(catalog).then(() => undefined, (err: unknown) => {
+      logger.error({ err }, 'registering the public datasets failed');
+    });
+    closers.push(async () => { await publicData; await catalog.close(); });
+
     const notices: string[] = [];
     const demo = await auth.ensureDemo();
     if (config.demo) {
@@ -184,7 +195,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       version: readPackageVersion(),
       clientDir: config.clientDir,
       trustProxy: config.trustProxy,
-      plugins: auth.plugins,
+      plugins: [...auth.plugins, extractRoutesPlugin({ catalog, access: auth.access, db, ready: publicData })],
       readableNotebooks: (viewer) => readableNotebooks(db, viewer),
       audit: async (entry) => { await appendAudit(db, entry); },
     });

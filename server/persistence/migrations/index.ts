@@ -6,8 +6,10 @@
 import type { Migration } from 'kysely';
 import * as notebooks001 from './001_notebooks.ts';
 import * as auth002 from './002_auth.ts';
+import * as extracts003 from './003_extracts.ts';
 
 export const migrations: Record<string, Migration> = {
   '001_notebooks': notebooks001,
   '002_auth': auth002,
+  '003_extracts': extracts003,
 };

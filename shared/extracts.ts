@@ -1,0 +1,63 @@
+/**
+ * Extracts: named, versioned, immutable tables the server hands to browsers (issue 3). Public
+ * open data is registered directly; sanitised extracts come from the privacy pipeline. This file
+ * holds the wire types (zod, checked where the client reads them) and the pure naming rules.
+ */
+import { z } from 'zod';
+
+export const extractKinds = ['public', 'sanitised'] as const;
+export type ExtractKind = (typeof extractKinds)[number];
+
+/** Same rule as a SQL cell name: a DuckDB identifier a query can use without quotes. */
+export const extractNamePattern = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export function isValidExtractName(name: string): boolean {
+  return extractNamePattern.test(name);
+}
+
+export const attributionSchema = z.object({
+  ko: z.string().min(1),
+  en: z.string().min(1),
+  /** Where the data came from (publisher, dataset id, URL). */
+  source: z.string().min(1),
+  licence: z.string().min(1),
+});
+export type Attribution = z.infer<typeof attributionSchema>;
+
+export const extractColumnSchema = z.object({ name: z.string(), type: z.string() });
+export type ExtractColumn = z.infer<typeof extractColumnSchema>;
+
+export const extractVersionSchema = z.object({
+  name: z.string(),
+  version: z.number().int().positive(),
+  kind: z.enum(extractKinds),
+  /** sha256 (hex) of the stored Parquet: the ETag and the browser's cache key. */
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  rowCount: z.number().int().nonnegative(),
+  /** Parquet size on the server (the download is Arrow IPC, see `X-Uncompressed-Length`). */
+  byteSize: z.number().int().nonnegative(),
+  columns: z.array(extractColumnSchema),
+  attribution: attributionSchema,
+  datasetId: z.string().nullable(),
+  policyVersionId: z.string().nullable(),
+  createdAt: z.string(),
+  withdrawnAt: z.string().nullable(),
+});
+export type ExtractVersion = z.infer<typeof extractVersionSchema>;
+
+export const extractListSchema = z.object({
+  extracts: z.array(z.object({ name: z.string(), latest: extractVersionSchema })),
+});
+export const extractVersionsSchema = z.object({ name: z.string(), versions: z.array(extractVersionSchema) });
+
+/** URL of one version's Arrow IPC stream. */
+export function extractArrowPath(name: string, version: number): string {
+  return `/api/extracts/${encodeURIComponent(name)}/${version}/arrow`;
+}
+
+/** The newest version that is not withdrawn, or null. */
+export function latestVersion(versions: readonly ExtractVersion[]): ExtractVersion | null {
+  let best: ExtractVersion | null = null;
+  for (const v of versions) if (v.withdrawnAt === null && (!best || v.version > best.version)) best = v;
+  return best;
+}
