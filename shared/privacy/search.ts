@@ -84,10 +84,15 @@ export function searchOptimum(input: SearchInput): SearchResult {
   // "anonymous" spreads upwards when criteria are fully monotonic.
   const status = new Uint8Array(lattice.size);
   const dominated = new Uint8Array(lattice.size);
+  // Nodes grouped at least once (a node found anonymous on a probe is grouped again for its loss).
+  const seen = new Uint8Array(lattice.size);
   const evaluate = (node: number, levels: number[]): Evaluated => {
     const table = exhaustive ? tableAt(hierarchies, base, levels) : cache.tableFor(lattice, hierarchies, node, levels);
     const classes = evaluateClasses(table, k, models);
-    nodesEvaluated++;
+    if (!seen[node]) {
+      seen[node] = 1;
+      nodesEvaluated++;
+    }
     const anonymous = isAnonymous(classes, maxSuppressed);
     if (!exhaustive) {
       if (anonymous) {
