@@ -86,7 +86,10 @@ export function registerCheckOutputCommand(program: Command, io: CheckOutputIo =
     .requiredOption('--out <file>', 'where to write the report JSON')
     .action(async (opts: { input: string; sql: string; rules?: string; out: string }) => {
       const code = await runCheckOutput(opts, io);
-      // main() turns a CliError into its exit code; the summary line is already printed.
-      if (code !== 0) throw new CliError('output check did not pass; see the report / 출력 검사를 통과하지 못함: 보고서를 확인하세요', code);
+      // main() turns a CliError into its exit code; the summary line is already printed. The exit
+      // code is set after construction so this stays right while CliError's arguments change.
+      if (code !== 0) {
+        throw Object.assign(new CliError('output check did not pass; see the report', '출력 검사를 통과하지 못했습니다. 보고서를 확인하세요'), { exitCode: code });
+      }
     });
 }

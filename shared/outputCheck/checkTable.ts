@@ -129,6 +129,9 @@ export function checkTable(
         return;
       }
       columns.forEach((column, j) => {
+        // A NULL shows nothing: this is how a query suppresses its own small cells
+        // (CASE WHEN count(*) < 10 THEN NULL ELSE … END), like ACRO's suppressed cells.
+        if (row.values[j] === null || row.values[j] === undefined) return;
         for (const { flag, aggregate } of flagsForCell(column, row, rules)) {
           add({ row: i, column: column.name, value: row.values[j], aggregate }, flag);
         }

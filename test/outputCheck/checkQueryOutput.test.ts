@@ -74,6 +74,12 @@ describe('aggregate queries are checked cell by cell', () => {
     expect(at(r)).toEqual(['0:m:p-ratio', '0:m:dominance']);
   });
 
+  it('a cell the query blanks itself (NULL) is not flagged: self-suppression', async () => {
+    const r = await check('SELECT gu, CASE WHEN count(*) < 10 THEN NULL ELSE count(*) END AS n FROM data GROUP BY gu ORDER BY gu NULLS LAST', { includeTable: true });
+    expect(r.table?.rows).toEqual([['A', 12], ['B', null], ['C', 10], [null, 11]]);
+    expect(r.status).toBe('pass');
+  });
+
   it('groups with keys only are thresholded on their size', async () => {
     expect(at(await check('SELECT gu FROM data GROUP BY gu ORDER BY gu NULLS LAST'))).toEqual(['1:gu:threshold']);
   });

@@ -50,6 +50,12 @@ describe('checkTable', () => {
     expect(r.cells.map((c) => [c.row, c.column, c.rule])).toEqual([[0, 'n', 'threshold'], [0, 'mean_age', 'threshold']]);
   });
 
+  it('a NULL statistic shows nothing and is not flagged', () => {
+    const blank = row('중구', [1, 2, 3]);
+    const r = checkTable([{ ...blank, values: ['중구', null, null] }], columns, rules);
+    expect(r).toMatchObject({ status: 'pass', cells: [] });
+  });
+
   it('negative values alone give review, not fail', () => {
     const r = checkTable([row('중구', [-5, ...Array(11).fill(30)])], columns, rules);
     expect(r.status).toBe('review');
