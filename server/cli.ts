@@ -41,13 +41,21 @@ const defaultIo: CliIo = {
   env: process.env,
 };
 
-/** A failure the user can fix: printed without a stack, exit code 1 (or `exitCode`). */
+/**
+ * A failure the user can fix: printed without a stack (the Korean line first when given), and
+ * the process exits with `exitCode` (default 1).
+ *
+ * @example new CliError('no such file', '파일이 없습니다')  // exit 1, both languages
+ * @example new CliError('audit chain broken at seq 7', 3)   // exit 3
+ */
 export class CliError extends Error {
   readonly exitCode: number;
-  constructor(message: string, exitCode = 1) {
+  readonly ko: string | undefined;
+  constructor(message: string, koOrExitCode?: string | number, exitCode?: number) {
     super(message);
     this.name = 'CliError';
-    this.exitCode = exitCode;
+    this.ko = typeof koOrExitCode === 'string' ? koOrExitCode : undefined;
+    this.exitCode = typeof koOrExitCode === 'number' ? koOrExitCode : (exitCode ?? 1);
   }
 }
 
@@ -73,7 +81,10 @@ export async function buildClient(io: CliIo, why: 'missing' | 'stale' = 'missing
   } catch (err) {
     // Vite has printed the details; say what failed and how to retry by hand.
     const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-    throw new CliError(`building the web client failed (${first}); run \`npm run build\` to see the full error`);
+    throw new CliError(
+      `building the web client failed (${first}); run \`npm run build\` to see the full error`,
+      `웹 화면을 빌드하지 못했습니다 (${first}). 자세한 오류는 \`npm run build\`로 확인하세요`,
+    );
   }
 }
 
@@ -90,8 +101,18 @@ async function serve(io: CliIo, opts: { port?: string; data?: string; host?: str
     server = await startServer(config);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CliError(`port ${config.port} is already in use; pick another with --port N or PORT=N`);
-    if (code === 'EACCES') throw new CliError(`no permission to listen on ${config.host}:${config.port}; use a port above 1024`);
+    if (code === 'EADDRINUSE') {
+      throw new CliError(
+        `port ${config.port} is already in use; pick another with --port N or PORT=N`,
+        `포트 ${config.port}은(는) 이미 사용 중입니다. --port N 또는 PORT=N으로 다른 포트를 고르세요`,
+      );
+    }
+    if (code === 'EACCES') {
+      throw new CliError(
+        `no permission to listen on ${config.host}:${config.port}; use a port above 1024`,
+        `${config.host}:${config.port}에서 기다릴 권한이 없습니다. 1024보다 큰 포트를 쓰세요`,
+      );
+    }
     throw err;
   }
   io.stdout(`\nMadang is running at ${server.url}\n`);
@@ -118,7 +139,10 @@ async function serve(io: CliIo, opts: { port?: string; data?: string; host?: str
 async function exportNotebook(io: CliIo, id: string, opts: { data?: string }): Promise<void> {
   const config = configFrom(io, { data: opts.data });
   if (config.databaseUrl === undefined && !existsSync(path.join(config.dataDir, databaseFileName))) {
-    throw new CliError(`no Madang data in ${config.dataDir} (use --data DIR or MADANG_DATA)`);
+    throw new CliError(
+      `no Madang data in ${config.dataDir} (use --data DIR or MADANG_DATA)`,
+      `${config.dataDir}에 마당 데이터가 없습니다 (--data DIR 또는 MADANG_DATA로 지정하세요)`,
+    );
   }
   const { openStorage } = await import('./index.ts');
   const storage = await openStorage(config, { create: false });
@@ -137,7 +161,8 @@ async function importNotebook(io: CliIo, file: string, opts: { data?: string; ow
     markdown = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(err)}`);
+    const why = code === 'ENOENT' ? ['no such file', '파일이 없습니다'] : code === 'EISDIR' ? ['is a directory', '폴더입니다'] : [String(err), String(err)];
+    throw new CliError(`cannot read ${file}: ${why[0]}`, `${file}을(를) 읽을 수 없습니다: ${why[1]}`);
   }
   const { openStorage } = await import('./index.ts');
   const storage = await openStorage(config, { create: true });
@@ -145,7 +170,10 @@ async function importNotebook(io: CliIo, file: string, opts: { data?: string; ow
     // Check the owner before creating anything, so a typo leaves no orphan notebook behind.
     const owner = opts.owner === undefined ? null : await findUserByEmail(storage.db, opts.owner);
     if (opts.owner !== undefined && (!owner || owner.disabled_at !== null)) {
-      throw new CliError(`no active account with email ${opts.owner} (create one with \`madang user add\`)`);
+      throw new CliError(
+        `no active account with email ${opts.owner} (create one with \`madang user add\`)`,
+        `이메일이 ${opts.owner}인 활성 계정이 없습니다 (\`madang user add\`로 만드세요)`,
+      );
     }
     const row = await storage.notebooks.importMarkdown(markdown, { fallbackTitle: path.basename(file, path.extname(file)) });
     if (owner) await addCreatorAsOwner(storage.db, row.id, owner.id);
@@ -218,11 +246,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       return err.exitCode === 0 ? 0 : 1;
     }
     if (err instanceof CliError) {
-      io.stderr(`madang: ${err.message}\n`);
+      io.stderr(err.ko === undefined ? `madang: ${err.message}\n` : `madang: ${err.ko}\nmadang: ${err.message}\n`);
       return err.exitCode;
     }
     if (err instanceof MadangError) {
-      io.stderr(`madang: ${err.detail.en}\nmadang: ${err.detail.ko}\n`);
+      io.stderr(`madang: ${err.detail.ko}\nmadang: ${err.detail.en}\n`);
       return 1;
     }
     io.stderr(`madang: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -158,6 +158,7 @@ describe('madang CLI', () => {
     const missing = await run(['notebook', 'import', path.join(scratch, 'missing.md'), '--data', dataDir]);
     expect(missing).toMatchObject({ code: 1, stdout: '' });
     expect(missing.stderr).toContain('no such file');
+    expect(missing.stderr.indexOf('파일이 없습니다')).toBeLessThan(missing.stderr.indexOf('no such file')); // Korean first
 
     const unknown = await run(['notebook', 'export', 'AAAAAAAAAAAAAAAAAAAAA', '--data', dataDir]);
     expect(unknown.code).toBe(1);
