@@ -36,6 +36,8 @@ import { appendAudit } from './audit/auditLog.ts';
 import { createExtractCatalog } from './extracts/catalog.ts';
 import { registerPublicDatasets } from './data/publicDatasets.ts';
 import { extractRoutesPlugin } from './http/routes/extracts.ts';
+import { createSqlAnalyser } from './extracts/sqlAnalysis.ts';
+import { sqlAnalysisRoutesPlugin } from './http/routes/extractsSql.ts';
 // HTTP
 import { buildApp } from './http/app.ts';
 import { accountsPlugins } from './http/routes/authPlugins.ts';
@@ -176,6 +178,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.error({ err }, 'registering the public datasets failed');
     });
     closers.push(async () => { await publicData; await catalog.close(); });
+    const analyser = createSqlAnalyser();
+    closers.push(() => analyser.close());
 
     const notices: string[] = [];
     const demo = await auth.ensureDemo();
@@ -195,7 +199,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       version: readPackageVersion(),
       clientDir: config.clientDir,
       trustProxy: config.trustProxy,
-      plugins: [...auth.plugins, extractRoutesPlugin({ catalog, access: auth.access, db, ready: publicData })],
+      plugins: [...auth.plugins, extractRoutesPlugin({ catalog, access: auth.access, db, ready: publicData }), sqlAnalysisRoutesPlugin({ analyser, access: auth.access })],
       readableNotebooks: (viewer) => readableNotebooks(db, viewer),
       audit: async (entry) => { await appendAudit(db, entry); },
     });
