@@ -172,17 +172,28 @@ describe('co-editing a notebook', () => {
 
   it('converges when both move cells at the same time, keeping every cell once', async () => {
     const before = await cellIds(a.page);
-    await Promise.all([
-      a.page.locator(`[data-testid="cell"][data-cell-id="${before[0]}"]`).getByTestId('cell-move-down').click(),
-      b.page.locator(`[data-testid="cell"][data-cell-id="${before[2]}"]`).getByTestId('cell-move-up').click(),
-    ]);
+    // Both offline, so neither sees the other's move before making their own: truly concurrent.
+    await Promise.all([a.context.setOffline(true), b.context.setOffline(true)]);
+    try {
+      await expect.poll(() => status(a.page)).toBe('offline');
+      await expect.poll(() => status(b.page)).toBe('offline');
+      await a.page.locator(`[data-testid="cell"][data-cell-id="${before[0]}"]`).getByTestId('cell-move-down').click();
+      await expect.poll(() => cellIds(a.page)).toEqual([before[1], before[0], before[2]]);
+      await b.page.locator(`[data-testid="cell"][data-cell-id="${before[2]}"]`).getByTestId('cell-move-up').click();
+      await expect.poll(() => cellIds(b.page)).toEqual([before[0], before[2], before[1]]);
+      await b.page.locator(`[data-testid="cell"][data-cell-id="${before[0]}"]`).getByTestId('cell-move-down').click();
+      await expect.poll(() => cellIds(b.page)).toEqual([before[2], before[0], before[1]]);
+    } finally {
+      await Promise.all([a.context.setOffline(false), b.context.setOffline(false)]);
+    }
+    await Promise.all([waitForConnected(a.page), waitForConnected(b.page)]);
     await expect.poll(async () => {
       const [x, y] = [await cellIds(a.page), await cellIds(b.page)];
-      return x.join() === y.join() && x.join() !== before.join();
+      return x.join() === y.join() && x.length === 3;
     }, { timeout: 15_000 }).toBe(true);
     const after = await cellIds(a.page);
-    expect(after).toHaveLength(3);
     expect([...after].sort()).toEqual([...before].sort());
+    await Promise.all([waitForSaved(a.page, true), waitForSaved(b.page, true)]);
   });
 
   it('takes Korean typed through an input method (composition) once, and shares it', async () => {
@@ -234,16 +245,17 @@ describe('co-editing a notebook', () => {
     const textBefore = (await editorText(a.page, sqlCell))!;
 
     await a.context.setOffline(true);
-    await expect.poll(() => status(a.page), { timeout: 15_000 }).toBe('offline');
-    await typeInSqlCell(a.page, sqlCell, '\nGROUP BY station');
-    await addCellAtEnd(a.page, 'markdown');
-    await waitForSaved(a.page, false);
-    // Meanwhile Alice keeps working online.
-    await typeInSqlCell(b.page, sqlCell, '\n-- online');
-    const offlineCells = await cellIds(a.page);
-    expect(offlineCells).toHaveLength(4);
-
-    await a.context.setOffline(false);
+    try {
+      await expect.poll(() => status(a.page), { timeout: 15_000 }).toBe('offline');
+      await typeInSqlCell(a.page, sqlCell, '\nGROUP BY station');
+      await addCellAtEnd(a.page, 'markdown');
+      await waitForSaved(a.page, false);
+      // Meanwhile Alice keeps working online.
+      await typeInSqlCell(b.page, sqlCell, '\n-- online');
+      expect(await cellIds(a.page)).toHaveLength(4);
+    } finally {
+      await a.context.setOffline(false);
+    }
     await waitForConnected(a.page);
     await expect.poll(async () => {
       const [x, y] = [await cellIds(a.page), await cellIds(b.page)];
