@@ -6,7 +6,7 @@
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
@@ -14,6 +14,10 @@ import { readMeta, setTitle } from '../../shared/schema/notebook.ts';
 import { setMember } from '../../server/auth/memberships.ts';
 import { parseNotebookMarkdown, serializeNotebookMarkdown } from '../../shared/notebookFile.ts';
 import { startTestServer, type TestClient, type TestResponse, type TestServer } from '../harness/testServer.ts';
+
+
+// Real servers, sockets and argon2 on a busy 2-core CI box: allow more than the 5 s default.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
@@ -47,7 +51,7 @@ const canonical = [
 
 /** Polls `check` until true; the deadline only turns a hang into a failure with a message. */
 async function waitFor(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 15_000;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));

@@ -6,9 +6,13 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseNotebookMarkdown } from '../../shared/notebookFile.ts';
 import { startTestServer, type TestClient } from '../harness/testServer.ts';
+
+
+// Real servers, sockets and argon2 on a busy 2-core CI box: allow more than the 5 s default.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const samplesDir = path.join(repoRoot, 'notebooks');
