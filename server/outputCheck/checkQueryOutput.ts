@@ -102,6 +102,7 @@ function evidenceRows(reader: DuckDBResultReader, plan: EvidencePlan, limit: num
       const ev = (evidence[col.key] ??= { records: 0 });
       const value = row[col.index];
       if (col.part === 'records') ev.records = toNumber(value) ?? 0;
+      else if (col.part === 'rows') ev.rows = toNumber(value) ?? 0;
       else if (col.part === 'total') ev.total = toNumber(value);
       else if (col.part === 'min') ev.min = toNumber(value);
       else ev.top = Array.isArray(value) ? value.filter((x) => x !== null).map(Number) : [];

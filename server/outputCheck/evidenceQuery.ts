@@ -4,6 +4,7 @@
  * GROUP BY (grouping sets too), HAVING and aggregate FILTER:
  *
  *   records  count(x)                         (count(*) and count_if keep their own form)
+ *   rows     count(*)                         (for rules with thresholdBasis 'rows')
  *   total    sum(TRY_CAST(x AS DOUBLE))
  *   top      max(TRY_CAST(x AS DOUBLE), n)    (the n largest values, descending)
  *   min      min(TRY_CAST(x AS DOUBLE))
@@ -46,7 +47,7 @@ export const templateSql = 'SELECT TRY_CAST(x AS DOUBLE), 2, count_star()';
 
 export interface EvidenceColumn {
   key: string;
-  part: 'records' | 'total' | 'top' | 'min';
+  part: 'records' | 'rows' | 'total' | 'top' | 'min';
   /** Index in the evidence query's output. */
   index: number;
 }
@@ -113,6 +114,7 @@ export function buildEvidencePlan(select: AstNode, columns: AggregateCall[][], t
     } else {
       push(key, 'records', aggregateLike(call, 'count', [clone(value)], alias('records')));
       if (kind === 'magnitude') {
+        push(key, 'rows', aggregateLike(call, 'count_star', [], alias('rows')));
         push(key, 'total', aggregateLike(call, 'sum', [castToDouble(value)], alias('total')));
         push(key, 'top', aggregateLike(call, 'max', [castToDouble(value), constant(Math.max(topN, 2))], alias('top')));
         push(key, 'min', aggregateLike(call, 'min', [castToDouble(value)], alias('min')));

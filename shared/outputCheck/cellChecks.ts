@@ -4,7 +4,8 @@
  * (https://github.com/AI-SDC/ACRO, `acro/acro_tables.py`: `agg_threshold`, `agg_nk`,
  * `agg_p_percent`, `agg_negative`; `acro/sdcchecks.py` in ACRO 1.0):
  *
- * - threshold: records < threshold fails (ACRO `vals.count() < THRESHOLD`: non-missing values).
+ * - threshold: records < threshold fails (ACRO `vals.count() < THRESHOLD`: non-missing values;
+ *   `thresholdBasis: 'rows'` counts the group's rows instead, as ACRO 1.0 does).
  * - dominance: sum(top n) / total > k fails, only when total > 0 (ACRO `agg_nk`). ACRO 1.0's
  *   NKCheck uses `>=`; we keep the classic `>` (the usual "more than k%" wording of the rule), so a
  *   cell at exactly 90% passes. Noted in the tests.
@@ -32,6 +33,8 @@ export type AggregateKind = 'count' | 'magnitude' | 'extreme' | 'record-value' |
 export interface AggregateEvidence {
   /** Contributing records: rows counted, or non-missing values aggregated (after FILTER). */
   records: number;
+  /** Records in the group (after FILTER) including missing values: the `thresholdBasis: 'rows'` count. */
+  rows?: number;
   /** Sum of the contributing values as numbers (null when they are not numeric). */
   total?: number | null;
   /** The largest contributing values, descending (at least max(n, 2) of them when available). */
@@ -85,7 +88,7 @@ function topSum(top: readonly number[], n: number): number {
 
 /** Checks for an aggregate that combines record values: threshold, negatives, zero, p-ratio, dominance. */
 export function checkMagnitudeCell(ev: AggregateEvidence, rules: OutputCheckRules): CellFlag[] {
-  const flags = checkThreshold(ev.records, rules);
+  const flags = checkThreshold(rules.thresholdBasis === 'rows' ? (ev.rows ?? ev.records) : ev.records, rules);
   const total = ev.total;
   const top = ev.top ?? [];
   if (ev.records === 0 || total === null || total === undefined || top.length === 0) return flags;

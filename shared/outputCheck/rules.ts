@@ -29,6 +29,12 @@ export const outputCheckRulesSchema = z
     pRatio: z.number().min(0).max(1).default(0.1),
     /** A zero (an empty cell, or a total made only of zeros) tells something about everyone in it. */
     zerosAreDisclosive: z.boolean().default(true),
+    /**
+     * What the threshold counts for a sum or mean: `values`, the non-missing values it is made of
+     * (ACRO's classic `agg_threshold`, the default), or `rows`, all records in the group even where
+     * the value is missing (ACRO 1.0's MinimumThresholdCheck). `values` is never the laxer one.
+     */
+    thresholdBasis: z.enum(['values', 'rows']).default('values'),
   })
   .strict();
 

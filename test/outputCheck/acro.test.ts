@@ -9,8 +9,9 @@
  * "threshold: 7 cells suppressed; p-ratio: 2 cells suppressed; nk-rule: 1 cells suppressed";
  * ACRO 1.0's `sdcchecks.py` reports 6 threshold cells for the same table because its
  * MinimumThresholdCheck counts the table's rows (8 charities in 2010 R/G) where the classic
- * `agg_threshold` counts the non-missing values the mean is made of (4). We follow the classic
- * definition (a mean of 4 values is a mean of 4 records) and assert the classic numbers.
+ * `agg_threshold` counts the non-missing values the mean is made of (4). Our default follows the
+ * classic definition (a mean of 4 values is a mean of 4 records); `thresholdBasis: 'rows'`
+ * reproduces ACRO 1.0, and both sets of numbers are asserted.
  *
  * Mapping of outcomes (ACRO → ours):
  * - ACRO `fail` (suppression off, cells flagged) → our `fail`; ACRO `review` after automatic
@@ -89,6 +90,19 @@ describe('ACRO test cases on test_data as SQL', () => {
     expect(where('p-ratio')).toEqual(['2010 N', '2010 R/G']);
     expect(where('dominance')).toEqual(['2010 R/G']);
     expect(where('zero')).toEqual(['2010 N']);
+  });
+
+  // test/test_tables.py::test_crosstab_multiple (ACRO 1.0, sdcchecks.py) — the same mean table →
+  //   "NKCheck: fail - 1 cells", "PPercentCheck: fail - 2 cells", "MinimumThresholdCheck: fail - 6 cells".
+  //   ACRO 1.0 thresholds the group's rows; `thresholdBasis: 'rows'` does the same.
+  it('mean table with ACRO 1.0 counting (rows): threshold 6, p-ratio 2, dominance 1', async () => {
+    const r = await checkQueryOutput({
+      connection: await acroData(),
+      sql: 'SELECT year, grant_type, avg(inc_grants) AS mean FROM data GROUP BY year, grant_type',
+      rules: { thresholdBasis: 'rows' },
+    });
+    expect(r.status).toBe('fail');
+    expect([r.summary.threshold, r.summary['p-ratio'], r.summary.dominance]).toEqual([6, 2, 1]);
   });
 
   // test/test_initial.py::test_pivot_table_cols (classic) —
@@ -199,12 +213,24 @@ describe('ACRO test cases on test_data as SQL', () => {
 
   // test/test_sdcchecks.py::test_check_ppercent_with_negatives (ACRO 1.0) — safe_threshold = 5,
   //   data.loc[data.index[:50], "inc_grants"] = -100, crosstab mean → "review", "negative" in the summary.
-  it('negatives with threshold 5: negative cells are review; one cell still fails the threshold (documented difference)', async () => {
+  it('negatives with threshold 5 (ACRO 1.0 counting): negative cells are review; one clean cell still fails p-ratio', async () => {
     const connection = await acroData('UPDATE data SET inc_grants = -100 WHERE rowid < 50');
-    const r = await checkQueryOutput({ connection, sql: 'SELECT year, grant_type, avg(inc_grants) FROM data GROUP BY ALL', rules: { threshold: 5 } });
-    expect(flagged(r, 'dominance').filter((c) => /negative/.test(c.reason)).length).toBeGreaterThan(0);
-    // ACRO 1.0 counts 8 rows in 2010 R/G; its mean is made of 4 non-missing values, under 5 → fail here.
-    expect(flagged(r, 'threshold').map((c) => c.reason)).toEqual(['4 contributing records, fewer than the threshold of 5']);
+    const r = await checkQueryOutput({
+      connection,
+      sql: 'SELECT year, grant_type, avg(inc_grants) FROM data GROUP BY ALL',
+      rules: { threshold: 5, thresholdBasis: 'rows' },
+      includeTable: true,
+    });
+    expect(r.summary.threshold).toBe(0);
+    const negatives = r.cells.filter((c) => c.outcome === 'review');
+    expect(negatives.length).toBeGreaterThan(0);
+    for (const cell of negatives) expect([cell.rule, cell.reason]).toEqual(['dominance', expect.stringMatching(/^negative/)]);
+    // Documented difference: ACRO 1.0's NKCheck and PPercentCheck return "review" for the whole
+    // table as soon as any cell has negatives; we still check the cells that have none, and
+    // 2010 R/G (no negatives; top two 96%, the rest 5% of the largest) fails both, so `fail`.
+    const rows = rowsOf(r);
+    const fails = r.cells.filter((c) => c.outcome === 'fail').map((c) => [rows[c.row].year, rows[c.row].grant_type, c.rule]);
+    expect(fails).toEqual([[2010, 'R/G', 'p-ratio'], [2010, 'R/G', 'dominance']]);
     expect(r.status).toBe('fail');
   });
 

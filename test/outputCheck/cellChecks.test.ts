@@ -29,6 +29,12 @@ describe('threshold', () => {
     expect(ev.records).toBe(9);
     expect(rulesOf(checkMagnitudeCell(ev, rules))).toEqual(['threshold']);
   });
+
+  it('thresholdBasis rows counts the group\'s rows instead (ACRO 1.0)', () => {
+    const ev = { ...evidenceFromValues([...even(9), null, null, null]), rows: 12 };
+    expect(checkMagnitudeCell(ev, parseOutputCheckRules({ thresholdBasis: 'rows' }))).toEqual([]);
+    expect(rulesOf(checkMagnitudeCell(ev, rules))).toEqual(['threshold']);
+  });
 });
 
 describe('zeros', () => {

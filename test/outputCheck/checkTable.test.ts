@@ -123,13 +123,13 @@ describe('report helpers', () => {
 
 describe('rules', () => {
   it('defaults follow SACRO/ACRO', () => {
-    expect(rules).toEqual({ threshold: 10, dominance: { n: 2, k: 0.9 }, pRatio: 0.1, zerosAreDisclosive: true });
+    expect(rules).toEqual({ threshold: 10, dominance: { n: 2, k: 0.9 }, pRatio: 0.1, zerosAreDisclosive: true, thresholdBasis: 'values' });
   });
 
   it('completes partial rules and accepts ACRO risk-appetite keys', () => {
     expect(parseOutputCheckRules({ dominance: { k: 0.8 } }).dominance).toEqual({ n: 2, k: 0.8 });
     expect(parseOutputCheckRules({ safe_threshold: 5, safe_nk_n: 3, safe_nk_k: 0.75, safe_pratio_p: 0.2, zeros_are_disclosive: false, safe_dof_threshold: 10 }))
-      .toEqual({ threshold: 5, dominance: { n: 3, k: 0.75 }, pRatio: 0.2, zerosAreDisclosive: false });
+      .toEqual({ threshold: 5, dominance: { n: 3, k: 0.75 }, pRatio: 0.2, zerosAreDisclosive: false, thresholdBasis: 'values' });
   });
 
   it('names the path of a bad value and rejects unknown keys', () => {
