@@ -74,7 +74,13 @@ function OpenNotebook({ session, info }: { session: NotebookSession; info: Noteb
   const role = info?.role ?? null;
   // Until the role is known, show read-only: offering an edit that is then taken away is worse.
   const readOnly = server.readOnly || role === null || !canOnNotebook(role, 'notebook.edit');
-  const isReady = state.isSynced || state.closed !== null || (state.isCacheLoaded && state.status === 'offline');
+  // Show the notebook once it has content to show (first sync, or the offline copy while offline);
+  // after that it stays up through reconnects, which must never unmount the editors.
+  const [hasShown, setHasShown] = useState(false);
+  const isReady = hasShown || state.isSynced || state.closed !== null || (state.isCacheLoaded && state.status === 'offline');
+  useEffect(() => {
+    if (isReady && !hasShown) setHasShown(true);
+  }, [isReady, hasShown]);
 
   useEffect(() => {
     document.title = `${title || t('untitled')} · ${t('common:appName')}`;
