@@ -3,6 +3,7 @@
  * cookie): jsdom renders, and the page's requests go to 127.0.0.1 through `configureHttp`.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { act } from 'react';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import HomePage from '../../client/components/home/HomePage.tsx';
@@ -152,6 +153,23 @@ describe('home page', () => {
     useClient(alice);
     click(mounted.container.querySelector('[data-testid="notebook-list-error"] button')!);
     await waitFor(() => expect(items(mounted!.container).length).toBeGreaterThan(0));
+  });
+
+  it('imports a .md notebook file and opens the new notebook', async () => {
+    useClient(alice);
+    mounted = mount(<HomePage />);
+    await waitFor(() => expect(mounted!.container.querySelector('[data-testid="notebook-list"]')).not.toBeNull());
+    const file = new File(['---\ntitle: 가져온 노트북\n---\n\n# 안녕\n\n```sql by_gu\nSELECT 1\n```\n'], 'imported.md', { type: 'text/markdown' });
+    const input = mounted.container.querySelector<HTMLInputElement>('[data-testid="import-notebook-input"]')!;
+    Object.defineProperty(input, 'files', { value: [file], configurable: true });
+    act(() => {
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await waitFor(() => expect(location.pathname).toMatch(/^\/n\/[A-Za-z0-9_-]+$/));
+    const id = location.pathname.slice(3);
+    expect((await (await alice.get(`/api/notebooks/${id}`)).json()).title).toBe('가져온 노트북');
+    const exported = await (await alice.get(`/api/notebooks/${id}/export`)).text();
+    expect(exported).toContain('```sql by_gu\nSELECT 1\n```');
   });
 
   it('sends a signed-out person to the sign-in page', async () => {
