@@ -156,17 +156,9 @@ export class NotebookService {
   async rename(id: string, titleInput: unknown): Promise<NotebookRecord> {
     const title = parseTitle(titleInput);
     if (!(await this.exists(id))) throw notFound(id);
-    if (this.#rooms) {
-      await this.#rooms.applyServerEdit(id, (doc) => setTitle(doc, title));
-    } else {
-      // No rooms (CLI): append the edit to the log ourselves, built on the stored state so it is
-      // an ordinary Yjs edit, never a re-creation.
-      const doc = await loadDocFromStore(this.#store, id);
-      const before = Y.encodeStateVector(doc);
-      setTitle(doc, title);
-      await this.#store.appendUpdate(id, Y.encodeStateAsUpdate(doc, before));
-      doc.destroy();
-    }
+    // Through the room: stored as an ordinary edit and relayed, so open clients see it at once.
+    if (!this.#rooms) throw new Error('NotebookService.rename needs the live rooms (a running server)');
+    await this.#rooms.applyServerEdit(id, (doc) => setTitle(doc, title));
     const row = await this.#store.renameNotebook(id, title);
     if (!row) throw notFound(id);
     return row;
