@@ -76,30 +76,75 @@ export function transformPosition(pos: number, delta: Y.YTextEvent['delta']): nu
 /**
  * Keeps `textarea` and `ytext` in step until the returned function is called. Local input is
  * written with `origin`; changes with any other origin are copied into the textarea.
+ *
+ * IME composition (Korean!) fires input events mid-syllable, and replacing the textarea's value
+ * would break the syllable being composed. So while composing, nothing is written either way;
+ * remote changes that arrive meanwhile are remembered, and at `compositionend` the local change
+ * (made against the text as it was) is moved through them before it is applied.
  */
 export function bindTextarea(textarea: HTMLTextAreaElement, ytext: Y.Text, origin: unknown): () => void {
-  textarea.value = ytext.toString();
-  const onInput = () => {
-    // IME composition (Korean!) fires input events mid-syllable; Yjs gets the final text at compositionend.
-    if (composing) return;
-    applyValueToYText(ytext, textarea.value, origin);
-  };
+  /** The Y.Text content the textarea last showed. */
+  let base = ytext.toString();
+  textarea.value = base;
   let composing = false;
+  /** Remote deltas received during composition, in order. */
+  let deferred: Y.YTextEvent['delta'][] = [];
+
+  const showDoc = (caretStart: number, caretEnd: number) => {
+    base = ytext.toString();
+    textarea.value = base;
+    if (textarea.ownerDocument.activeElement === textarea) textarea.setSelectionRange(caretStart, caretEnd);
+  };
+
+  const flushLocal = () => {
+    const change = diffText(base, textarea.value);
+    if (deferred.length === 0) {
+      if (change) applyValueToYText(ytext, textarea.value, origin);
+      base = ytext.toString();
+      return;
+    }
+    const remote = deferred;
+    deferred = [];
+    if (!change) {
+      showDoc(...mapSelection(textarea, remote));
+      return;
+    }
+    let start = change.index;
+    let end = change.index + change.remove;
+    for (const delta of remote) {
+      start = transformPosition(start, delta);
+      end = Math.max(start, transformPosition(end, delta));
+    }
+    const run = () => {
+      if (end > start) ytext.delete(start, end - start);
+      if (change.insert) ytext.insert(start, change.insert);
+    };
+    if (ytext.doc) ytext.doc.transact(run, origin);
+    else run();
+    const caret = start + change.insert.length;
+    showDoc(caret, caret);
+  };
+
+  const onInput = () => {
+    if (!composing) flushLocal();
+  };
   const onCompositionStart = () => {
     composing = true;
   };
   const onCompositionEnd = () => {
     composing = false;
-    onInput();
+    flushLocal();
   };
   const observer = (event: Y.YTextEvent, tr: Y.Transaction) => {
-    if (tr.origin === origin && textarea.value === ytext.toString()) return;
-    const { selectionStart, selectionEnd } = textarea;
-    const hasFocus = textarea.ownerDocument.activeElement === textarea;
-    textarea.value = ytext.toString();
-    if (hasFocus) {
-      textarea.setSelectionRange(transformPosition(selectionStart, event.delta), transformPosition(selectionEnd, event.delta));
+    if (tr.origin === origin && textarea.value === ytext.toString()) {
+      base = textarea.value;
+      return;
     }
+    if (composing) {
+      deferred.push(event.delta);
+      return;
+    }
+    showDoc(...mapSelection(textarea, [event.delta]));
   };
   textarea.addEventListener('input', onInput);
   textarea.addEventListener('compositionstart', onCompositionStart);
@@ -111,4 +156,13 @@ export function bindTextarea(textarea: HTMLTextAreaElement, ytext: Y.Text, origi
     textarea.removeEventListener('compositionend', onCompositionEnd);
     ytext.unobserve(observer);
   };
+}
+
+function mapSelection(textarea: HTMLTextAreaElement, deltas: Y.YTextEvent['delta'][]): [number, number] {
+  let { selectionStart: start, selectionEnd: end } = textarea;
+  for (const delta of deltas) {
+    start = transformPosition(start, delta);
+    end = transformPosition(end, delta);
+  }
+  return [start, end];
 }

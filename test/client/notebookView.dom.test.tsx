@@ -180,3 +180,33 @@ describe('textarea <-> Y.Text binding', () => {
     textarea.remove();
   });
 });
+
+describe('textarea binding during IME composition', () => {
+  it('keeps a syllable composed while a collaborator typed elsewhere, and keeps their text', () => {
+    const doc = new Y.Doc();
+    const ytext = doc.getText('t');
+    ytext.insert(0, '마당 노트');
+    const textarea = document.createElement('textarea');
+    document.body.appendChild(textarea);
+    const origin = {};
+    const unbind = bindTextarea(textarea, ytext, origin);
+    textarea.focus();
+
+    textarea.dispatchEvent(new CompositionEvent('compositionstart'));
+    textarea.value = '마당 노트ㅂ';
+    textarea.dispatchEvent(new Event('input'));
+    textarea.value = '마당 노트부';
+    textarea.dispatchEvent(new Event('input'));
+    expect(ytext.toString()).toBe('마당 노트'); // nothing half-composed is shared
+    doc.transact(() => ytext.insert(0, '[공유] '), 'remote');
+    expect(textarea.value).toBe('마당 노트부'); // the syllable being composed is left alone
+    textarea.value = '마당 노트북';
+    textarea.dispatchEvent(new CompositionEvent('compositionend'));
+
+    expect(ytext.toString()).toBe('[공유] 마당 노트북');
+    expect(textarea.value).toBe('[공유] 마당 노트북');
+    expect(textarea.selectionStart).toBe('[공유] 마당 노트북'.length);
+    unbind();
+    textarea.remove();
+  });
+});

@@ -78,6 +78,7 @@ function MarkdownEditor({ ytext, localOrigin, onStopEditing, onUndo, onRedo }: M
   }, [ytext, localOrigin]);
 
   const onKeyDown = (e: React.KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.nativeEvent.isComposing) return; // Enter also confirms a Hangul syllable
     const mod = e.ctrlKey || e.metaKey;
     if (mod && !e.altKey && e.key.toLowerCase() === 'z') {
       // The textarea's own undo would also undo other people's text; use the per-user manager.
