@@ -80,7 +80,7 @@ async function aggregateNames(connection: DuckDBConnection): Promise<Set<string>
 
 async function nodeTemplates(connection: DuckDBConnection): Promise<NodeTemplates> {
   const items = (await parseSelect(connection, templateSql)).select_list as AstNode[];
-  return { cast: items[0], constant: items[1], countStar: items[2] };
+  return { cast: items[0], constant: items[1], countStar: items[2], differs: items[3], isTrue: items[4] };
 }
 
 const toNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -179,7 +179,8 @@ async function checkWithConnection(connection: DuckDBConnection, options: CheckQ
 
   const columns: ColumnMeta[] = names.slice(0, width).map((name, j) => {
     const aggregates = plan?.columnAggregates[j] ?? [];
-    return aggregates.length > 0 ? { name, role: 'statistic', aggregates } : { name, role: 'dimension' };
+    const differences = plan?.columnDifferences[j] ?? [];
+    return aggregates.length > 0 ? { name, role: 'statistic', aggregates, differences } : { name, role: 'dimension' };
   });
   const rows: TableRow[] = values.map((v, i) => ({ values: v, evidence: evidence[i] ?? {}, groupRecords: groupRecords?.[i] }));
   const result = checkTable(rows, columns, rules, {

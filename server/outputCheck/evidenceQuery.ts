@@ -40,16 +40,25 @@ export interface NodeTemplates {
   cast: AstNode;
   constant: AstNode;
   countStar: AstNode;
+  /** `coalesce(x, false) <> coalesce(y, false)`: "in one record set but not the other". */
+  differs: AstNode;
+  isTrue: AstNode;
 }
 
-/** Parsed once per check; its three SELECT items become `NodeTemplates` in this order. */
-export const templateSql = 'SELECT TRY_CAST(x AS DOUBLE), 2, count_star()';
+/** Parsed once per check; its SELECT items become `NodeTemplates` in this order. */
+export const templateSql = 'SELECT TRY_CAST(x AS DOUBLE), 2, count_star(), coalesce(x, false) <> coalesce(y, false), true';
 
 export interface EvidenceColumn {
   key: string;
   part: 'records' | 'rows' | 'total' | 'top' | 'min';
   /** Index in the evidence query's output. */
   index: number;
+}
+
+/** Two aggregates of one output column over different record sets (different FILTERs). */
+export interface DifferenceMeta {
+  key: string;
+  label: string;
 }
 
 export interface EvidencePlan {
@@ -59,6 +68,8 @@ export interface EvidencePlan {
   appended: number;
   /** For each user column (by position), its aggregates. */
   columnAggregates: AggregateMeta[][];
+  /** For each user column, the record-set differences between its aggregates. */
+  columnDifferences: DifferenceMeta[][];
   evidence: EvidenceColumn[];
   /** Index of the appended count(*) for grouped queries that show no aggregate. */
   groupRecordsIndex?: number;
@@ -66,6 +77,14 @@ export interface EvidencePlan {
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
+
+/** A FILTER clause's identity, ignoring where in the text it was written. */
+function filterKey(filter: unknown): string {
+  return JSON.stringify(filter ?? null, (k, v: unknown) => (k === 'query_location' ? undefined : v));
+}
+
+/** At most this many aggregate pairs per column get a difference count. */
+const maxPairsPerColumn = 10;
 
 export function buildEvidencePlan(select: AstNode, columns: AggregateCall[][], templates: NodeTemplates, topN: number): EvidencePlan {
   const root = clone(select);
@@ -123,6 +142,27 @@ export function buildEvidencePlan(select: AstNode, columns: AggregateCall[][], t
     return { key, kind, label: call.label };
   }));
 
+  // sum(x) - sum(x) FILTER (WHERE id <> 7) shows record 7: count the records in one aggregate's
+  // set but not the other's, so the threshold applies to the difference too.
+  const columnDifferences = columns.map((calls) => {
+    const out: DifferenceMeta[] = [];
+    for (let i = 0; i < calls.length; i++) {
+      for (let j = i + 1; j < calls.length && out.length < maxPairsPerColumn; j++) {
+        if (filterKey(calls[i].node.filter) === filterKey(calls[j].node.filter)) continue;
+        const key = `d${counter++}`;
+        const differs = clone(templates.differs);
+        const side = (filter: unknown) => (filter ? clone(filter) : clone(templates.isTrue));
+        ((differs.left as AstNode).children as unknown[])[0] = side(calls[i].node.filter);
+        ((differs.right as AstNode).children as unknown[])[0] = side(calls[j].node.filter);
+        const count = aggregateLike(calls[i], 'count_star', [], `__madang_${key}_records`);
+        count.filter = differs;
+        push(key, 'records', count);
+        out.push({ key, label: `${calls[i].label} vs ${calls[j].label}` });
+      }
+    }
+    return out;
+  });
+
   let groupRecordsIndex: number | undefined;
   if (columns.every((c) => c.length === 0)) {
     // Grouped, but only keys shown: count the records in each group.
@@ -131,5 +171,5 @@ export function buildEvidencePlan(select: AstNode, columns: AggregateCall[][], t
   }
 
   root.select_list = [...selectList, ...appended];
-  return { select: root, appended: appended.length, columnAggregates, evidence, groupRecordsIndex, unknownAggregates: [...unknown] };
+  return { select: root, appended: appended.length, columnAggregates, columnDifferences, evidence, groupRecordsIndex, unknownAggregates: [...unknown] };
 }

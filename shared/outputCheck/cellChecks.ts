@@ -65,6 +65,20 @@ export function checkThreshold(records: number, rules: OutputCheckRules): CellFl
   }];
 }
 
+/**
+ * Two aggregates in one cell over record sets that differ by a few records: arithmetic between
+ * them (a difference, a share) shows those records, so the threshold applies to the difference.
+ */
+export function checkDifference(records: number, rules: OutputCheckRules): CellFlag[] {
+  if (records === 0 || records >= rules.threshold) return [];
+  return [{
+    rule: 'threshold',
+    outcome: 'fail',
+    reason: `its aggregates' record sets differ by ${records} records, fewer than the threshold of ${rules.threshold}: combining them shows those records`,
+    reasonKo: `이 칸의 집계들은 레코드 ${records}건만큼 달라 최소 기준 ${rules.threshold}건 미만: 둘을 계산하면 그 레코드가 드러남`,
+  }];
+}
+
 /** Checks for a counting aggregate: threshold, and a zero count when zeros are disclosive. */
 export function checkCountCell(ev: AggregateEvidence, rules: OutputCheckRules): CellFlag[] {
   const flags = checkThreshold(ev.records, rules);

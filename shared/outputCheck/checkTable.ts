@@ -10,7 +10,7 @@
  *     defaultOutputCheckRules,
  *   ).status // 'fail' (8 < 10)
  */
-import { checkAggregateCell, checkThreshold, type AggregateEvidence, type AggregateKind, type CellFlag } from './cellChecks.ts';
+import { checkAggregateCell, checkDifference, checkThreshold, type AggregateEvidence, type AggregateKind, type CellFlag } from './cellChecks.ts';
 import {
   emptySummary, statusOf, toJsonValue,
   type ColumnReport, type FlaggedCell, type FlagOutcome, type OutputCheckReport, type QueryIssue,
@@ -25,9 +25,16 @@ export interface AggregateMeta {
   label: string;
 }
 
+/** Evidence key of the number of records in one aggregate's set but not another's (same column). */
+export interface DifferenceMeta {
+  key: string;
+  /** Like `sum(x) vs sum(x) FILTER …`. */
+  label: string;
+}
+
 export type ColumnMeta =
   | { name: string; role: 'dimension' }
-  | { name: string; role: 'statistic'; aggregates: AggregateMeta[] };
+  | { name: string; role: 'statistic'; aggregates: AggregateMeta[]; differences?: DifferenceMeta[] };
 
 export interface TableRow {
   /** Output values, in column order. */
@@ -69,6 +76,14 @@ function flagsForCell(column: ColumnMeta, row: TableRow, rules: OutputCheckRules
       if (seen.has(flag.rule)) continue;
       seen.add(flag.rule);
       out.push({ flag, aggregate: agg.label });
+    }
+  }
+  for (const diff of column.differences ?? []) {
+    const ev = row.evidence[diff.key];
+    if (!ev || seen.has('threshold')) continue;
+    for (const flag of checkDifference(ev.records, rules)) {
+      seen.add(flag.rule);
+      out.push({ flag, aggregate: diff.label });
     }
   }
   return out;

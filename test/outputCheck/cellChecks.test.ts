@@ -3,7 +3,7 @@
  * dominance exactly 90%, p-ratio exactly 10%, zeros, single contributors, negatives, NULLs.
  */
 import { describe, expect, it } from 'vitest';
-import { checkAggregateCell, checkCountCell, checkMagnitudeCell, checkThreshold, evidenceFromValues } from '../../shared/outputCheck/cellChecks.ts';
+import { checkAggregateCell, checkCountCell, checkDifference, checkMagnitudeCell, checkThreshold, evidenceFromValues } from '../../shared/outputCheck/cellChecks.ts';
 import { defaultOutputCheckRules as rules, parseOutputCheckRules } from '../../shared/outputCheck/rules.ts';
 
 const rulesOf = (flags: { rule: string }[]) => flags.map((f) => f.rule).sort();
@@ -122,6 +122,15 @@ describe('aggregate kinds', () => {
 
   it('non-numeric magnitudes (no total) get only the threshold', () => {
     expect(checkAggregateCell('magnitude', { records: 3, total: null, top: [] }, rules)).toMatchObject([{ rule: 'threshold' }]);
+  });
+});
+
+describe('differences between aggregates of one cell', () => {
+  it('a difference of 1 to threshold − 1 records fails; none, or at least the threshold, passes', () => {
+    expect(checkDifference(0, rules)).toEqual([]);
+    expect(checkDifference(10, rules)).toEqual([]);
+    expect(checkDifference(9, rules)).toMatchObject([{ rule: 'threshold', outcome: 'fail' }]);
+    expect(checkDifference(1, rules)[0].reasonKo).toContain('1건');
   });
 });
 

@@ -80,6 +80,16 @@ describe('aggregate queries are checked cell by cell', () => {
     expect(r.status).toBe('pass');
   });
 
+  it('catches differencing inside one query: aggregates whose record sets differ by a few records', async () => {
+    const r = await check("SELECT gu, sum(income) - sum(income) FILTER (WHERE name <> 'person 0') AS d FROM data GROUP BY gu ORDER BY gu NULLS LAST", { includeTable: true });
+    expect(r.table?.rows[0]).toEqual(['A', 10]); // person 0's income
+    expect(r.cells[0]).toMatchObject({ row: 0, column: 'd', rule: 'threshold', aggregate: 'sum(income) vs sum(income)' });
+    expect(r.cells[0].reason).toMatch(/differ by 1 records/);
+    expect(at(r)).toEqual(['0:d:threshold', '1:d:threshold', '2:d:p-ratio', '2:d:dominance']);
+    // Same record sets (no FILTER on either side) are not a difference.
+    expect((await check('SELECT gu, sum(income) - avg(income) FROM data WHERE gu = \'A\' GROUP BY gu')).status).toBe('pass');
+  });
+
   it('groups with keys only are thresholded on their size', async () => {
     expect(at(await check('SELECT gu FROM data GROUP BY gu ORDER BY gu NULLS LAST'))).toEqual(['1:gu:threshold']);
   });
