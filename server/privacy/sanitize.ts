@@ -23,6 +23,8 @@ export interface SanitizeOptions {
   policy: Policy;
   /** Folder that relative hierarchy paths resolve against (the policy file's folder). */
   policyDir: string;
+  /** Benchmark baseline only: evaluate every transformation, no pruning (same result, slower). */
+  exhaustive?: boolean;
 }
 
 export interface SanitizeFileOptions extends SanitizeOptions {
@@ -48,7 +50,9 @@ async function withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Pr
 async function runEngine(conn: DuckDBConnection, opts: SanitizeOptions): Promise<{ prepared: PreparedInput; result: EngineResult }> {
   const started = performance.now();
   const prepared = await prepareInput(conn, opts.input, opts.policy, opts.policyDir);
-  const result = anonymize(opts.policy, prepared.encoded);
+  const searchStarted = performance.now();
+  const result = anonymize(opts.policy, prepared.encoded, { exhaustive: opts.exhaustive });
+  result.report.searchMs = Math.round(performance.now() - searchStarted);
   result.report.elapsedMs = Math.round(performance.now() - started);
   return { prepared, result };
 }

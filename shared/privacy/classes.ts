@@ -130,7 +130,8 @@ export interface SensitiveModel {
 
 /** Forms the equivalence classes of `table` and marks those failing k or any l-diversity model. */
 export function evaluateClasses(table: RowTable, k: number, models: readonly SensitiveModel[]): ClassResult {
-  const cls = groupBy(table.qi, table.rows);
+  // Without sensitive columns the rows are already distinct on the quasi-identifiers: one class each.
+  const cls = table.sens.length === 0 ? { groupOf: identity(table.rows), groups: table.rows, rep: identity(table.rows) } : groupBy(table.qi, table.rows);
   const size = new Int32Array(cls.groups);
   let records = 0;
   for (let i = 0; i < table.rows; i++) {

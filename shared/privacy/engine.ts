@@ -68,6 +68,7 @@ export function anonymize(policy: Policy, input: EncodedInput, options: { exhaus
     warnings: [...input.warnings],
     nodesEvaluated: 0,
     latticeSize: input.hierarchies.reduce((n, h) => n * (h.maxLevel + 1), 1),
+    searchMs: 0,
     elapsedMs: 0,
   };
 

@@ -47,6 +47,8 @@ export interface SanitizeReport {
   warnings: string[];
   nodesEvaluated: number;
   latticeSize: number;
+  /** Time spent in the search (ms), and from reading the input to the finished extract (ms). */
+  searchMs: number;
   elapsedMs: number;
 }
 
