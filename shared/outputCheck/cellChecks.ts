@@ -70,7 +70,16 @@ export function checkThreshold(records: number, rules: OutputCheckRules): CellFl
  * them (a difference, a share) shows those records, so the threshold applies to the difference.
  */
 export function checkDifference(records: number, rules: OutputCheckRules): CellFlag[] {
-  if (records === 0 || records >= rules.threshold) return [];
+  if (records === 0) {
+    // Different conditions that pick the same records here: a share of 100%, "all of them".
+    return rules.zerosAreDisclosive ? [{
+      rule: 'zero',
+      outcome: 'fail',
+      reason: 'its aggregates\' conditions pick exactly the same records here: it says every record in the group meets them (a 0% or 100% share)',
+      reasonKo: '이 칸의 집계 조건들이 여기서는 같은 레코드를 고름: 집단 전체가 조건에 해당함을 드러냄 (0% 또는 100%)',
+    }] : [];
+  }
+  if (records >= rules.threshold) return [];
   return [{
     rule: 'threshold',
     outcome: 'fail',

@@ -80,8 +80,9 @@ function flagsForCell(column: ColumnMeta, row: TableRow, rules: OutputCheckRules
   }
   for (const diff of column.differences ?? []) {
     const ev = row.evidence[diff.key];
-    if (!ev || seen.has('threshold')) continue;
+    if (!ev) continue;
     for (const flag of checkDifference(ev.records, rules)) {
+      if (seen.has(flag.rule)) continue;
       seen.add(flag.rule);
       out.push({ flag, aggregate: diff.label });
     }

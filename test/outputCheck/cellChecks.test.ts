@@ -126,11 +126,15 @@ describe('aggregate kinds', () => {
 });
 
 describe('differences between aggregates of one cell', () => {
-  it('a difference of 1 to threshold − 1 records fails; none, or at least the threshold, passes', () => {
-    expect(checkDifference(0, rules)).toEqual([]);
+  it('a difference of 1 to threshold − 1 records fails; at least the threshold passes', () => {
     expect(checkDifference(10, rules)).toEqual([]);
     expect(checkDifference(9, rules)).toMatchObject([{ rule: 'threshold', outcome: 'fail' }]);
     expect(checkDifference(1, rules)[0].reasonKo).toContain('1건');
+  });
+
+  it('no difference at all (a 100% share) is a zero when zeros are disclosive', () => {
+    expect(checkDifference(0, rules)).toMatchObject([{ rule: 'zero', outcome: 'fail' }]);
+    expect(checkDifference(0, parseOutputCheckRules({ zerosAreDisclosive: false }))).toEqual([]);
   });
 });
 
