@@ -7,7 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { canOnNotebook } from '../../../shared/roles.ts';
 import { getNotebook, exportUrl, type NotebookSummary } from '../../api/notebooks.ts';
-import { HttpError, toasting } from '../../api/http.ts';
+import { HttpError, reportRequestError } from '../../api/http.ts';
 import { openNotebookSession, setActiveCell, type NotebookSession } from '../../sync/notebookSession.ts';
 import { usePresence, useReadOnly, useSessionSnapshot } from '../../sync/hooks.ts';
 import { PresenceAvatars } from '../presence/PresenceAvatars.tsx';
@@ -46,8 +46,10 @@ function NotebookLoader({ id, user }: { id: string; user: CurrentUser }) {
   useEffect(() => {
     const abort = new AbortController();
     setFailure(null);
-    toasting('notebooks.get', () => getNotebook(id, abort.signal)).then(setInfo, (err: unknown) => {
-      if (err instanceof HttpError) setFailure(err);
+    getNotebook(id, abort.signal).then(setInfo, (err: unknown) => {
+      // Not found / no access get a page of their own; anything else is a toast.
+      if (err instanceof HttpError && (err.status === 404 || err.status === 403)) setFailure(err);
+      else reportRequestError('notebooks.get', err);
     });
     return () => abort.abort();
   }, [id]);
@@ -55,8 +57,8 @@ function NotebookLoader({ id, user }: { id: string; user: CurrentUser }) {
   if (failure && (failure.status === 404 || failure.status === 403)) {
     return (
       <main className="page page-message" id="main">
-        <h1>{failure.status === 404 ? t('common:notFoundTitle') : t('notebook:readOnly')}</h1>
-        <p>{t('common:notFoundBody')}</p>
+        <h1>{failure.status === 404 ? t('notebook:notebookNotFound') : t('notebook:noAccessTitle')}</h1>
+        <p className="muted">{failure.status === 404 ? t('common:notFoundBody') : t('notebook:noAccessBody')}</p>
         <Link href="/" className="button">{t('common:goHome')}</Link>
       </main>
     );

@@ -57,6 +57,9 @@ export const ko = {
     titleTooLong: '제목이 너무 깁니다 (최대 200자)',
     titleControl: '제목에 줄바꿈이나 제어 문자를 쓸 수 없습니다',
     // notebook page
+    notebookNotFound: '노트북을 찾을 수 없습니다',
+    noAccessTitle: '이 노트북을 볼 권한이 없습니다',
+    noAccessBody: '노트북 소유자에게 공유를 요청해 주세요.',
     untitled: '제목 없음',
     titleEdit: '노트북 제목',
     opening: '노트북을 여는 중…',
