@@ -27,7 +27,11 @@ function isNameByte(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b >= 0x80;
 }
 
-export function toPositionalParams(sql: string, tokens: SqlTokens): PositionalSql {
+/**
+ * `wrap` may turn a parameter reference into an expression around it (e.g. a list parameter is
+ * sent as one string and split back into a LIST by DuckDB).
+ */
+export function toPositionalParams(sql: string, tokens: SqlTokens, wrap?: (name: string, ref: string) => string): PositionalSql {
   const bytes = encoder.encode(sql);
   const names: string[] = [];
   const parts: Uint8Array[] = [];
@@ -44,7 +48,8 @@ export function toPositionalParams(sql: string, tokens: SqlTokens): PositionalSq
     if (/^\d+$/.test(name)) continue; // already positional
     let index = names.findIndex((n) => n.toLowerCase() === name.toLowerCase());
     if (index < 0) index = names.push(name) - 1;
-    parts.push(bytes.subarray(copied, at), encoder.encode(`$${index + 1}`));
+    const ref = `$${index + 1}`;
+    parts.push(bytes.subarray(copied, at), encoder.encode(wrap ? wrap(names[index]!, ref) : ref));
     copied = end;
   }
   if (names.length === 0) return { sql, names };
@@ -58,4 +63,19 @@ export function bindValues(names: readonly string[], values: ReadonlyMap<string,
   const missing = names.filter((n) => !lower.has(n.toLowerCase()));
   if (missing.length > 0) return { ok: false, missing };
   return { ok: true, values: names.map((n) => lower.get(n.toLowerCase())) };
+}
+
+/** Unit separator: joins a list parameter's items into the one string DuckDB-WASM can bind. */
+export const listSeparator = '\u001f';
+
+/**
+ * A list value (multi-select) as one bindable string plus the SQL that rebuilds the LIST:
+ * numbers become DOUBLE[], anything else VARCHAR[]; an empty list is NULL (matches nothing).
+ */
+export function listParam(values: readonly unknown[], ref: string): { value: string; sql: string } {
+  const numeric = values.length > 0 && values.every((v) => typeof v === 'number');
+  return {
+    value: values.map((v) => String(v)).join(listSeparator),
+    sql: `CAST(string_split(NULLIF(${ref}, ''), chr(31)) AS ${numeric ? 'DOUBLE' : 'VARCHAR'}[])`,
+  };
 }

@@ -1,0 +1,117 @@
+/**
+ * What a SQL cell shows under its editor: the status line (idle, queued, running with elapsed
+ * time, done in N ms with the row count, error), then the problem or error in place (both
+ * languages, the line marked in Monaco), or the result grid with downloads.
+ */
+import { useEffect, useState } from 'react';
+import { useRuntimeInstance, useRuntimeSnapshot } from '../../runtime/notebookRuntime.ts';
+import { setCellErrorMarker } from '../../runtime/monacoBridge.ts';
+import type { WindowRequest } from '../../runtime/engineApi.ts';
+import { ResultGrid } from './ResultGrid.tsx';
+import { formatMs, problemText, useOutputText } from './outputText.ts';
+import './outputs.css';
+
+function useTicker(active: boolean): number {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(performance.now()), 100);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+function download(bytes: Uint8Array, name: string, type: string) {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function CellOutput({ cellId, cellName }: { cellId: string; cellName: string }) {
+  const runtime = useRuntimeInstance();
+  const { t, lang } = useOutputText();
+  const view = useRuntimeSnapshot((s) => s.cells[cellId]);
+  const state = view?.state ?? { status: 'idle' as const };
+  const result = view?.result ?? null;
+  const now = useTicker(state.status === 'running');
+  const [orderBy, setOrderBy] = useState<WindowRequest['orderBy']>(null);
+  const [downloadError, setDownloadError] = useState<string | null>(null);
+  const errorForMarker = state.status === 'error' ? state.error : null;
+
+  useEffect(() => {
+    void setCellErrorMarker(cellId, errorForMarker ? { message: errorForMarker.message, line: errorForMarker.line } : null).catch(() => undefined);
+  }, [cellId, errorForMarker]);
+
+  if (!runtime) return null;
+  const engine = () => runtime.engine();
+
+  let status: string;
+  switch (state.status) {
+    case 'idle': status = t('idle'); break;
+    case 'queued': status = t('queued'); break;
+    case 'running': status = t('running', { s: ((now - state.startedAt) / 1000).toFixed(1) }); break;
+    case 'done': status = t('done', { rows: state.rowCount.toLocaleString(lang), ms: formatMs(state.elapsedMs) }); break;
+    case 'error': status = t('error'); break;
+    case 'blocked': status = t('blocked'); break;
+  }
+
+  const baseName = cellName || 'result';
+  const onCsv = async () => {
+    if (!result) return;
+    try {
+      download(await (await engine()).exportCsv(result.table, orderBy), `${baseName}.csv`, 'text/csv');
+    } catch (err) {
+      setDownloadError((err as Error).message);
+    }
+  };
+  const onParquet = async () => {
+    if (!result) return;
+    try {
+      const api = await engine();
+      const [{ tableToIPC }, pw, { default: wasmUrl }] = await Promise.all([
+        import('apache-arrow'), import('parquet-wasm/esm'), import('parquet-wasm/esm/parquet_wasm_bg.wasm?url'),
+      ]);
+      await pw.default({ module_or_path: wasmUrl });
+      const arrow = await api.window(result.table, { offset: 0, limit: result.rowCount, orderBy });
+      download(pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(arrow, 'stream'))), `${baseName}.parquet`, 'application/vnd.apache.parquet');
+    } catch (err) {
+      setDownloadError((err as Error).message);
+    }
+  };
+
+  return (
+    <div className="cell-output" data-testid="cell-output" data-status={state.status} data-cell-id={cellId}>
+      <div className="cell-status" role="status" aria-live="polite">
+        <span className={`cell-status-dot status-${state.status}`} aria-hidden="true" />
+        <span data-testid="cell-status">{status}</span>
+        {state.status === 'done' && result && result.rowCount > 0 && (
+          <span className="cell-output-actions">
+            <button type="button" className="button button-quiet" onClick={() => void onCsv()}>{t('downloadCsv')}</button>
+            <button type="button" className="button button-quiet" onClick={() => void onParquet()}>{t('downloadParquet')}</button>
+          </span>
+        )}
+      </div>
+      {state.status === 'blocked' && (
+        <div className="cell-problem" role="alert" data-testid="cell-problem" data-problem={state.problem.kind}>
+          <p lang="ko">{problemText(state.problem).ko}</p>
+          <p lang="en">{problemText(state.problem).en}</p>
+        </div>
+      )}
+      {state.status === 'error' && (
+        <div className="cell-error" role="alert" data-testid="cell-error">
+          {state.error.ko && <p lang="ko">{state.error.ko}</p>}
+          <pre lang="en">{state.error.line !== null ? `${t('line', { n: state.error.line })}: ` : ''}{state.error.message}</pre>
+        </div>
+      )}
+      {downloadError && <p className="cell-error" role="alert">{downloadError}</p>}
+      {result && state.status !== 'blocked' && state.status !== 'error' && (
+        result.rowCount === 0
+          ? <p className="cell-empty" data-testid="cell-empty">{t('noRows')} <span className="muted">({result.columns.map((c) => c.name).join(', ')})</span></p>
+          : <ResultGrid table={result.table} rowCount={result.rowCount} columns={result.columns} engine={engine} orderBy={orderBy} onSort={setOrderBy} />
+      )}
+    </div>
+  );
+}

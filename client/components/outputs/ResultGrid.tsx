@@ -1,0 +1,178 @@
+/**
+ * A virtualised result grid. Rows have a fixed height; only the visible window (plus a margin) is
+ * in the DOM, and rows come from DuckDB in blocks (`LIMIT/OFFSET` over the cell's result table),
+ * so a 1,000,000- or 10,000,000-row result scrolls like a small one. Beyond what a browser can
+ * make tall (a few million pixels), scroll position maps to a row proportionally.
+ *
+ * Header: column name and DuckDB type; a click sorts (re-query with ORDER BY: asc, desc, off).
+ * Click selects a cell, Shift+click a range, Ctrl/Cmd+C copies it as tab-separated text.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type UIEvent } from 'react';
+import type { Table } from 'apache-arrow';
+import type { ColumnInfo, EngineApi, WindowRequest } from '../../runtime/engineApi.ts';
+import { useOutputText } from './outputText.ts';
+
+export const rowHeight = 26;
+const blockSize = 200;
+const maxBlocks = 24;
+const maxSpacer = 4_000_000; // px; browsers clamp element heights a little above 33M
+const viewportMax = 360;
+
+type Row = unknown[];
+
+export interface ResultGridProps {
+  table: string;
+  rowCount: number;
+  columns: ColumnInfo[];
+  engine: () => Promise<EngineApi>;
+  orderBy: WindowRequest['orderBy'];
+  onSort(orderBy: WindowRequest['orderBy']): void;
+}
+
+/** How a value appears in the grid and in copied text. */
+export function formatCell(value: unknown, type: string): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (type === 'DATE' && (typeof value === 'number' || value instanceof Date)) return new Date(value).toISOString().slice(0, 10);
+  if (type.startsWith('TIMESTAMP') && (typeof value === 'number' || value instanceof Date)) return new Date(value).toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(12)));
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'object' && value !== null && 'toJSON' in value) return JSON.stringify((value as { toJSON(): unknown }).toJSON());
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function rowsOf(t: Table): Row[] {
+  const cols = Array.from({ length: t.numCols }, (_, i) => t.getChildAt(i));
+  const out: Row[] = [];
+  for (let r = 0; r < t.numRows; r++) out.push(cols.map((c) => c?.get(r)));
+  return out;
+}
+
+/** First visible row for a scroll position (proportional when the spacer is capped). */
+export function firstRowAt(scrollTop: number, rowCount: number, viewport: number): { first: number; spacer: number } {
+  const natural = rowCount * rowHeight;
+  const spacer = Math.min(natural, maxSpacer);
+  if (natural <= maxSpacer) return { first: Math.floor(scrollTop / rowHeight), spacer };
+  const visible = Math.ceil(viewport / rowHeight);
+  const ratio = spacer - viewport > 0 ? scrollTop / (spacer - viewport) : 0;
+  return { first: Math.min(rowCount - visible, Math.max(0, Math.floor(ratio * (rowCount - visible)))), spacer };
+}
+
+export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }: ResultGridProps) {
+  const { t } = useOutputText();
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const blocks = useRef(new Map<number, Row[]>());
+  const inFlight = useRef(new Set<number>());
+  const [, setVersion] = useState(0);
+  const [selection, setSelection] = useState<{ r0: number; c0: number; r1: number; c1: number } | null>(null);
+  const viewport = Math.min(viewportMax, Math.max(rowHeight, rowCount * rowHeight));
+  const { first, spacer } = firstRowAt(scrollTop, rowCount, viewport);
+  const visibleCount = Math.min(rowCount - first, Math.ceil(viewport / rowHeight) + 1);
+  const orderKey = orderBy ? `${orderBy.column}:${orderBy.descending}` : '';
+
+  // A new result or order: forget loaded rows and go back to the top.
+  useEffect(() => {
+    blocks.current = new Map();
+    inFlight.current = new Set();
+    setSelection(null);
+    setScrollTop(0);
+    if (scroller.current) scroller.current.scrollTop = 0;
+    setVersion((v) => v + 1);
+  }, [table, orderKey]);
+
+  const load = useCallback((block: number) => {
+    if (blocks.current.has(block) || inFlight.current.has(block)) return;
+    inFlight.current.add(block);
+    const forTable = table;
+    const forOrder = orderKey;
+    void engine()
+      .then((api) => api.window(table, { offset: block * blockSize, limit: blockSize, orderBy }))
+      .then((result) => {
+        if (forTable !== table || forOrder !== orderKey) return;
+        blocks.current.set(block, rowsOf(result));
+        while (blocks.current.size > maxBlocks) blocks.current.delete(blocks.current.keys().next().value!);
+        setVersion((v) => v + 1);
+      }, () => undefined)
+      .finally(() => inFlight.current.delete(block));
+  }, [engine, table, orderBy, orderKey]);
+
+  useEffect(() => {
+    if (rowCount === 0) return;
+    const last = Math.min(rowCount - 1, first + visibleCount);
+    for (let b = Math.floor(first / blockSize); b <= Math.floor(last / blockSize); b++) load(b);
+  });
+
+  const rowAt = (r: number): Row | undefined => blocks.current.get(Math.floor(r / blockSize))?.[r % blockSize];
+  const onScroll = (e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop);
+
+  const copySelection = async () => {
+    if (!selection) return;
+    const r0 = Math.min(selection.r0, selection.r1);
+    const r1 = Math.max(selection.r0, selection.r1);
+    const c0 = Math.min(selection.c0, selection.c1);
+    const c1 = Math.max(selection.c0, selection.c1);
+    const api = await engine();
+    const rows = rowsOf(await api.window(table, { offset: r0, limit: Math.min(r1 - r0 + 1, 100_000), orderBy }));
+    const lines = rows.map((row) => row.slice(c0, c1 + 1).map((v, i) => formatCell(v, columns[c0 + i]?.type ?? '')).join('\t'));
+    if (r0 !== r1 || c0 !== c1) lines.unshift(columns.slice(c0, c1 + 1).map((c) => c.name).join('\t'));
+    await navigator.clipboard?.writeText(lines.join('\n'));
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c' && selection) {
+      e.preventDefault();
+      void copySelection();
+    }
+  };
+
+  const sortNext = (column: string) => {
+    if (!orderBy || orderBy.column !== column) onSort({ column, descending: false });
+    else if (!orderBy.descending) onSort({ column, descending: true });
+    else onSort(null);
+  };
+
+  const template = useMemo(() => `repeat(${columns.length}, minmax(7rem, 1fr))`, [columns.length]);
+  const inSel = (r: number, c: number) => selection !== null
+    && r >= Math.min(selection.r0, selection.r1) && r <= Math.max(selection.r0, selection.r1)
+    && c >= Math.min(selection.c0, selection.c1) && c <= Math.max(selection.c0, selection.c1);
+
+  const offsetTop = rowCount * rowHeight <= maxSpacer ? first * rowHeight : scrollTop;
+  return (
+    <div className="result-grid" data-testid="result-grid" data-row-count={rowCount} role="grid" aria-rowcount={rowCount + 1} aria-colcount={columns.length} tabIndex={0} onKeyDown={onKeyDown} title={t('copyHint')}>
+      <div className="result-grid-header" role="row" style={{ gridTemplateColumns: template }}>
+        {columns.map((c) => (
+          <button key={c.name} type="button" role="columnheader" className="result-grid-th" title={t('sortHint')} data-testid="result-grid-th"
+            aria-sort={orderBy?.column === c.name ? (orderBy.descending ? 'descending' : 'ascending') : 'none'} onClick={() => sortNext(c.name)}>
+            <span className="result-grid-name">{c.name}{orderBy?.column === c.name ? (orderBy.descending ? ' ▼' : ' ▲') : ''}</span>
+            <span className="result-grid-type">{c.type}</span>
+          </button>
+        ))}
+      </div>
+      <div ref={scroller} className="result-grid-body" data-testid="result-grid-body" style={{ height: viewport, overflowY: 'auto', position: 'relative' }} onScroll={onScroll}>
+        <div style={{ height: spacer, position: 'relative' }}>
+          <div style={{ position: 'absolute', top: offsetTop, left: 0, right: 0 }}>
+            {Array.from({ length: Math.max(0, visibleCount) }, (_, i) => {
+              const r = first + i;
+              const row = rowAt(r);
+              return (
+                <div key={r} role="row" aria-rowindex={r + 2} className="result-grid-row" data-testid="result-grid-row" data-row={r} style={{ gridTemplateColumns: template, height: rowHeight }}>
+                  {columns.map((c, ci) => {
+                    const value = row?.[ci];
+                    const shown = row ? formatCell(value, c.type) : '…';
+                    return (
+                      <div key={c.name} role="gridcell" className={`result-grid-td${value === null || value === undefined ? ' is-null' : ''}${inSel(r, ci) ? ' is-selected' : ''}${typeof value === 'number' ? ' is-number' : ''}`}
+                        onMouseDown={(e) => setSelection((s) => (e.shiftKey && s ? { ...s, r1: r, c1: ci } : { r0: r, c0: ci, r1: r, c1: ci }))}>
+                        {shown}
+                      </div>
+                    );
+                  })}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+/**
+ * The tab's one DuckDB-WASM engine, in a web worker, started on the first query. Progress (the
+ * wasm download dominates: about 7.6 MB gzipped) is published to `engineStatus` for the page's
+ * indicator. Right after opening, extension auto-install/auto-load are switched off: offline they
+ * hang or call the internet (stack notes §2). BIGINT and DECIMAL come back as doubles.
+ *
+ * Load this module with `import()` only; pages that never query never download DuckDB.
+ */
+import * as duckdb from '@duckdb/duckdb-wasm';
+import { pickBundle, startWorker } from './worker.ts';
+
+export type AsyncDuckDB = duckdb.AsyncDuckDB;
+export type AsyncDuckDBConnection = duckdb.AsyncDuckDBConnection;
+
+export interface Engine {
+  db: duckdb.AsyncDuckDB;
+  /** The connection every cell runs on (DuckDB-WASM executes one query at a time anyway). */
+  conn: duckdb.AsyncDuckDBConnection;
+  /** A second connection for the grid's row windows and autocomplete, so they never wait in the cells' queue. */
+  side: duckdb.AsyncDuckDBConnection;
+  version: string;
+}
+
+export interface EngineProgress {
+  phase: 'loading' | 'ready' | 'error';
+  loadedBytes: number;
+  totalBytes: number;
+  error?: string;
+}
+
+let engine: Promise<Engine> | null = null;
+
+async function open(onProgress: (p: EngineProgress) => void): Promise<Engine> {
+  const bundle = await pickBundle();
+  const worker = startWorker(bundle);
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  await db.instantiate(bundle.mainModule, null, (p: duckdb.InstantiationProgress) => {
+    onProgress({ phase: 'loading', loadedBytes: p.bytesLoaded, totalBytes: p.bytesTotal });
+  });
+  await db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
+  const conn = await db.connect();
+  await conn.query('SET autoinstall_known_extensions=false');
+  await conn.query('SET autoload_known_extensions=false');
+  const side = await db.connect();
+  const version = await db.getVersion();
+  onProgress({ phase: 'ready', loadedBytes: 0, totalBytes: 0 });
+  return { db, conn, side, version };
+}
+
+/** The engine, starting it on first call; a failed start can be retried by calling again. */
+export function getEngine(onProgress: (p: EngineProgress) => void): Promise<Engine> {
+  engine ??= open(onProgress).catch((err: unknown) => {
+    engine = null;
+    onProgress({ phase: 'error', loadedBytes: 0, totalBytes: 0, error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  });
+  return engine;
+}

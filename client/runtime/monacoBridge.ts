@@ -1,0 +1,96 @@
+/**
+ * The runtime's link to Monaco, loaded only when a SQL editor is on the page (same chunk as the
+ * editor): error markers on the failing line (`setModelMarkers`, from DuckDB's `LINE n:`) and one
+ * completion provider for SQL with table names, their columns and DuckDB's function names.
+ * Editors are found through their DOM (`[data-cell-id]`), so the editor module needs no hook.
+ */
+import type { NotebookRuntime } from './scheduler.ts';
+
+type Monaco = typeof import('../editor/monaco.ts')['monaco'];
+
+let monacoPromise: Promise<Monaco> | null = null;
+function loadMonaco(): Promise<Monaco> {
+  monacoPromise ??= import('../editor/monaco.ts').then((m) => m.monaco);
+  return monacoPromise;
+}
+
+const owner = 'madang-sql';
+
+function editorFor(monaco: Monaco, cellId: string) {
+  return monaco.editor.getEditors().find((e) => e.getContainerDomNode().closest(`[data-cell-id="${CSS.escape(cellId)}"]`) !== null) ?? null;
+}
+
+/** Shows (or clears, with `error` null) the error marker of a cell's editor. */
+export async function setCellErrorMarker(cellId: string, error: { message: string; line: number | null } | null): Promise<void> {
+  const monaco = await loadMonaco();
+  const model = editorFor(monaco, cellId)?.getModel();
+  if (!model) return;
+  if (!error) {
+    monaco.editor.setModelMarkers(model, owner, []);
+    return;
+  }
+  const line = error.line !== null && error.line <= model.getLineCount() ? error.line : 1;
+  monaco.editor.setModelMarkers(model, owner, [{
+    severity: monaco.MarkerSeverity.Error,
+    message: error.message,
+    startLineNumber: line,
+    startColumn: model.getLineFirstNonWhitespaceColumn(line) || 1,
+    endLineNumber: line,
+    endColumn: model.getLineMaxColumn(line),
+  }]);
+}
+
+let registered: { runtime: NotebookRuntime; dispose(): void } | null = null;
+let pending: NotebookRuntime | null = null;
+
+/** Registers completion for this runtime once (called when a SQL cell mounts, so Monaco is wanted). */
+export function ensureSqlCompletion(runtime: NotebookRuntime): void {
+  if (registered?.runtime === runtime || pending === runtime) return;
+  pending = runtime;
+  void registerSqlCompletion(runtime).finally(() => {
+    if (pending === runtime) pending = null;
+  });
+}
+
+/** Drops the completion provider of a runtime that is going away. */
+export function releaseSqlCompletion(runtime: NotebookRuntime): void {
+  if (registered?.runtime === runtime) {
+    registered.dispose();
+    registered = null;
+  }
+}
+
+/** One completion provider per page, fed by the current runtime's engine (tables, columns, functions). */
+export async function registerSqlCompletion(runtime: NotebookRuntime): Promise<() => void> {
+  const monaco = await loadMonaco();
+  registered?.dispose();
+  let cache: { version: number; tables: Array<{ table: string; columns: string[] }>; functions: string[] } | null = null;
+  const provider = monaco.languages.registerCompletionItemProvider('sql', {
+    triggerCharacters: ['.', ' '],
+    async provideCompletionItems(model, position) {
+      const version = runtime.store.getState().catalogVersion;
+      if (!cache || cache.version !== version) {
+        const api = await runtime.engine();
+        const [tables, functions] = await Promise.all([api.catalog(), cache ? Promise.resolve(cache.functions) : api.functionNames()]);
+        cache = { version, tables, functions };
+      }
+      const word = model.getWordUntilPosition(position);
+      const range = { startLineNumber: position.lineNumber, endLineNumber: position.lineNumber, startColumn: word.startColumn, endColumn: word.endColumn };
+      const K = monaco.languages.CompletionItemKind;
+      const quoted = (name: string) => (/^[\p{L}_][\p{L}\p{N}_]*$/u.test(name) ? name : `"${name.replaceAll('"', '""')}"`);
+      const seenColumns = new Set<string>();
+      const suggestions = [
+        ...cache.tables.map((t) => ({ label: t.table, kind: K.Struct, insertText: quoted(t.table), detail: `table · ${t.columns.length} columns`, range })),
+        ...cache.tables.flatMap((t) => t.columns.filter((c) => !seenColumns.has(c) && seenColumns.add(c)).map((c) => ({ label: c, kind: K.Field, insertText: quoted(c), detail: `column of ${t.table}`, range }))),
+        ...cache.functions.map((f) => ({ label: f, kind: K.Function, insertText: f, detail: 'DuckDB function', range })),
+      ];
+      return { suggestions };
+    },
+  });
+  const current = { runtime, dispose: () => provider.dispose() };
+  registered = current;
+  return () => {
+    if (registered === current) registered = null;
+    provider.dispose();
+  };
+}

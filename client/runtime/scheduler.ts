@@ -1,0 +1,502 @@
+/**
+ * The reactive runtime of one open notebook (one per tab and notebook). It watches the Y.Doc,
+ * asks DuckDB's parser (server-side `json_serialize_sql`) which tables and `$parameters` each SQL
+ * cell reads, builds the dependency graph, and keeps every cell's result in step with what it
+ * depends on:
+ *
+ *   key(cell) = hash(normalised SQL, bound input values, upstream keys, extract versions)
+ *
+ * A cell runs when its key differs from the key of its current result, in topological order, so
+ * an edit re-runs exactly the edited cell and everything downstream, and undoing an edit reuses
+ * the cached result (`__r_<key>` tables stay in DuckDB, least recently used dropped first).
+ * A run whose key is no longer wanted (edited again, input changed) is cancelled; its result is
+ * ignored by the state machine in `shared/reactivity/cellState.ts`.
+ *
+ * Results live in DuckDB and this runtime's store, never in the Y.Doc.
+ */
+import * as Y from 'yjs';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { getNotebookRoots, listCells, readMeta, type CellSnapshot } from '../../shared/schema/notebook.ts';
+import { buildGraph, type CellProblem, type GraphCellInput, type NotebookGraph } from '../../shared/reactivity/graph.ts';
+import { errorLine, idleState, transitionCell, type CellEvent, type CellRunError, type CellRunState } from '../../shared/reactivity/cellState.ts';
+import { notebookNameOf, type SqlAnalysisResult } from '../../shared/reactivity/sqlRefs.ts';
+import { bindValues, listParam, toPositionalParams } from '../../shared/reactivity/params.ts';
+import { resultKey } from '../../shared/resultCache.ts';
+import type { ExtractProgress } from '../duckdb/extractLoader.ts';
+import type { LocalTable } from '../duckdb/localFiles.ts';
+import type { EngineProgress } from '../duckdb/duckdbClient.ts';
+import { resultTableName, type ColumnInfo, type EngineApi } from './engineApi.ts';
+
+export interface CellResultInfo {
+  key: string;
+  table: string;
+  rowCount: number;
+  columns: ColumnInfo[];
+}
+
+export interface CellRuntimeView {
+  state: CellRunState;
+  /** The result on screen (kept while a new run is queued, so the grid does not flash). */
+  result: CellResultInfo | null;
+}
+
+export interface RuntimeSnapshot {
+  cells: Record<string, CellRuntimeView>;
+  engine: EngineProgress | null;
+  extracts: Record<string, ExtractProgress>;
+  locals: LocalTable[];
+  /** This viewer's input values (name lower-cased -> value); defaults come from the doc. */
+  inputs: Record<string, unknown>;
+  /** Bumped when tables/columns change (autocomplete refresh). */
+  catalogVersion: number;
+}
+
+export interface RuntimeDeps {
+  doc: Y.Doc;
+  analyse(sqls: string[]): Promise<SqlAnalysisResult[]>;
+  /** Starts (or returns) the engine; reports loading progress. */
+  engine(onProgress: (p: EngineProgress) => void): Promise<EngineApi>;
+  loadExtract(name: string, engine: EngineApi, report: (p: ExtractProgress) => void): Promise<ExtractProgress>;
+  /** Quiet time after the last edit before a changed cell re-runs. */
+  debounceMs?: number;
+  now?: () => number;
+}
+
+const maxCachedResults = 48;
+
+function describeProblem(problem: CellProblem): string {
+  switch (problem.kind) {
+    case 'cycle': return `cycle: ${problem.names.join(' → ')}`;
+    case 'unknownTable': return `unknown table: ${problem.names.join(', ')}`;
+    case 'unknownParam': return `unknown input: ${problem.names.join(', ')}`;
+    case 'duplicateName': return `duplicate name: ${problem.name}`;
+    case 'upstream': return `upstream: ${problem.names.join(', ')}`;
+  }
+}
+
+export class NotebookRuntime {
+  readonly store: StoreApi<RuntimeSnapshot>;
+  private readonly deps: RuntimeDeps;
+  private readonly analyses = new Map<string, SqlAnalysisResult>();
+  private graph: NotebookGraph | null = null;
+  private cells: CellSnapshot[] = [];
+  private keys = new Map<string, string>();
+  private runSeq = 0;
+  private running: { cellId: string; key: string; runId: number } | null = null;
+  private pumping = false;
+  private again = false;
+  private forced = new Set<string>();
+  private api: EngineApi | null = null;
+  private enginePromise: Promise<EngineApi> | null = null;
+  private extractLoads = new Map<string, Promise<ExtractProgress>>();
+  private views = new Map<string, string>(); // cellId -> view name
+  /** cellId -> key of its last failed run: not retried until something changes (or Run). */
+  private failedKeys = new Map<string, string>();
+  private lru: string[] = []; // result tables, most recent last
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private destroyed = false;
+  private readonly unobserve: () => void;
+  /** Resolves when the runtime is idle (tests and the bench wait on it). */
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(deps: RuntimeDeps) {
+    this.deps = deps;
+    this.store = createStore<RuntimeSnapshot>(() => ({ cells: {}, engine: null, extracts: {}, locals: [], inputs: {}, catalogVersion: 0 }));
+    const roots = getNotebookRoots(deps.doc);
+    const onCells = () => this.schedule(deps.debounceMs ?? 600);
+    const onMeta = () => this.schedule(0);
+    roots.cells.observeDeep(onCells);
+    roots.meta.observe(onMeta);
+    this.unobserve = () => {
+      roots.cells.unobserveDeep(onCells);
+      roots.meta.unobserve(onMeta);
+    };
+    this.schedule(0);
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.unobserve();
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  // ---- public API ------------------------------------------------------------------------------
+
+  /** Shift+Enter: run this cell now (even if its result is cached) and whatever depends on it. */
+  runCell(cellId: string): void {
+    this.forced.add(cellId);
+    this.schedule(0);
+  }
+
+  /** Run all: every cell, ignoring cached results. */
+  runAll(): void {
+    for (const c of this.cells) if (c.kind === 'sql') this.forced.add(c.id);
+    this.schedule(0);
+  }
+
+  setInputValue(name: string, value: unknown): void {
+    const inputs = { ...this.store.getState().inputs, [name.toLowerCase()]: value };
+    this.store.setState({ inputs });
+    this.schedule(0);
+  }
+
+  getInputValue(name: string): unknown {
+    const own = this.store.getState().inputs;
+    if (name.toLowerCase() in own) return own[name.toLowerCase()];
+    const cell = this.cells.find((c) => c.kind === 'input' && c.name.toLowerCase() === name.toLowerCase());
+    const spec = cell?.spec as { value?: unknown } | null | undefined;
+    return spec && typeof spec === 'object' ? spec.value ?? null : null;
+  }
+
+  /** The engine API, starting the engine if needed. */
+  engine(): Promise<EngineApi> {
+    this.enginePromise ??= this.deps.engine((p) => this.store.setState({ engine: p })).then((api) => {
+      this.api = api;
+      return api;
+    }, (err: unknown) => {
+      this.enginePromise = null;
+      throw err;
+    });
+    return this.enginePromise;
+  }
+
+  /** A free query with bound parameters (`$name` or positional), on the side connection. */
+  async query(sql: string, params: Record<string, unknown> | unknown[] = []) {
+    const api = await this.engine();
+    if (Array.isArray(params)) return api.query(sql, params);
+    const tokens = await api.tokenize(sql);
+    const rewritten = toPositionalParams(sql, tokens);
+    const bound = bindValues(rewritten.names, new Map(Object.entries(params)));
+    if (!bound.ok) throw new Error(`missing parameters: ${bound.missing.join(', ')}`);
+    return api.query(rewritten.sql, bound.values);
+  }
+
+  async addLocalTable(register: (api: EngineApi) => Promise<LocalTable>): Promise<LocalTable> {
+    const api = await this.engine();
+    const table = await register(api);
+    const locals = [...this.store.getState().locals.filter((l) => l.name !== table.name), table];
+    this.store.setState({ locals, catalogVersion: this.store.getState().catalogVersion + 1 });
+    this.schedule(0);
+    return table;
+  }
+
+  retryExtract(name: string): void {
+    this.extractLoads.delete(name);
+    this.schedule(0);
+  }
+
+  /** Resolves once nothing is queued or running. */
+  whenIdle(): Promise<void> {
+    if (!this.pumping && !this.timer) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  cellIdByName(name: string): string | undefined {
+    return this.cells.find((c) => c.name.toLowerCase() === name.toLowerCase())?.id;
+  }
+
+  // ---- state -----------------------------------------------------------------------------------
+
+  private view(cellId: string): CellRuntimeView {
+    return this.store.getState().cells[cellId] ?? { state: idleState, result: null };
+  }
+
+  private patch(cellId: string, next: Partial<CellRuntimeView>): void {
+    const cells = { ...this.store.getState().cells, [cellId]: { ...this.view(cellId), ...next } };
+    this.store.setState({ cells });
+  }
+
+  private apply(cellId: string, event: CellEvent): number | null {
+    const t = transitionCell(this.view(cellId).state, event);
+    if (t.changed) this.patch(cellId, { state: t.state });
+    return t.cancel;
+  }
+
+  private schedule(delay: number): void {
+    if (this.destroyed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.pump();
+    }, delay);
+  }
+
+  // ---- the loop --------------------------------------------------------------------------------
+
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        await this.step();
+      } while (this.again && !this.destroyed);
+    } finally {
+      this.pumping = false;
+      if (!this.timer) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  /** One pass: read the doc, analyse new SQL, rebuild the graph, run what is out of date. */
+  private async step(): Promise<void> {
+    this.cells = listCells(this.deps.doc);
+    const meta = readMeta(this.deps.doc);
+    const sqlCells = this.cells.filter((c) => c.kind === 'sql');
+    const present = new Set(this.cells.map((c) => c.id));
+    // Cells that disappeared: drop their views and state.
+    for (const [id, name] of [...this.views]) {
+      if (!present.has(id) || this.cells.find((c) => c.id === id)?.name !== name) {
+        this.views.delete(id);
+        if (this.api) await this.api.dropView(name).catch(() => undefined);
+      }
+    }
+    const cellsState = this.store.getState().cells;
+    if (Object.keys(cellsState).some((id) => !present.has(id))) {
+      this.store.setState({ cells: Object.fromEntries(Object.entries(cellsState).filter(([id]) => present.has(id))) });
+    }
+
+    const missing = [...new Set(sqlCells.map((c) => c.source).filter((s) => !this.analyses.has(s)))];
+    if (missing.length > 0) {
+      try {
+        const results = await this.deps.analyse(missing);
+        missing.forEach((sql, i) => this.analyses.set(sql, results[i]!));
+      } catch (err) {
+        for (const c of sqlCells) if (!this.analyses.has(c.source)) {
+          this.patch(c.id, { state: { status: 'error', runId: ++this.runSeq, error: { message: `could not analyse the SQL: ${(err as Error).message}`, ko: 'SQL을 분석하지 못했습니다 (서버 연결 확인)', line: null } } });
+        }
+        return;
+      }
+    }
+    if (sqlCells.length === 0) return;
+
+    const extractNames = meta.extracts;
+    const localNames = this.store.getState().locals.map((l) => l.name);
+    const graphCells: GraphCellInput[] = this.cells.flatMap((c): GraphCellInput[] => {
+      if (c.kind === 'input') return [{ id: c.id, kind: 'input', name: c.name, refs: [], params: [] }];
+      if (c.kind !== 'sql') return [];
+      const a = this.analyses.get(c.source);
+      const refs = a?.ok ? a.refs.map(notebookNameOf).filter((n): n is string => n !== null) : [];
+      return [{ id: c.id, kind: 'sql', name: c.name, refs, params: a?.ok ? a.params : [] }];
+    });
+    const graph = buildGraph({ cells: graphCells, sources: [...extractNames, ...localNames] });
+    this.graph = graph;
+
+    for (const [id, problem] of graph.problems) {
+      const cell = this.cells.find((c) => c.id === id);
+      if (cell?.kind !== 'sql') continue;
+      const cur = this.view(id).state;
+      if (cur.status !== 'blocked' || describeProblem(cur.problem) !== describeProblem(problem)) {
+        const cancel = this.apply(id, { type: 'block', problem });
+        if (cancel !== null && this.running?.runId === cancel) await this.cancelRunning();
+        this.patch(id, { result: null });
+      }
+    }
+
+    // Sources the runnable cells read: start the engine and load the extracts they need.
+    const neededSources = new Set(graph.order.flatMap((id) => graph.sources.get(id) ?? []).map((s) => s.toLowerCase()));
+    const sqlToRun = graph.order.filter((id) => this.cells.find((c) => c.id === id)?.kind === 'sql');
+    if (sqlToRun.length === 0) return;
+    let api: EngineApi;
+    try {
+      api = await this.engine();
+    } catch (err) {
+      for (const id of sqlToRun) this.patch(id, { state: { status: 'error', runId: ++this.runSeq, error: { message: `the analysis engine did not start: ${(err as Error).message}`, ko: '분석 엔진을 시작하지 못했습니다', line: null } } });
+      return;
+    }
+    for (const name of extractNames) {
+      if (neededSources.has(name.toLowerCase()) && !this.extractLoads.has(name)) {
+        const load = this.deps.loadExtract(name, api, (p) => this.store.setState({ extracts: { ...this.store.getState().extracts, [name]: p } }));
+        this.extractLoads.set(name, load);
+        void load.then(() => {
+          this.store.setState({ catalogVersion: this.store.getState().catalogVersion + 1 });
+          this.schedule(0);
+        });
+      }
+    }
+
+    // Keys in topological order; a cell whose inputs are not ready waits (queued) or fails.
+    const keys = new Map<string, string>();
+    const sourceVersion = (name: string): { ok: true; version: string } | { ok: false; error?: CellRunError } => {
+      const lower = name.toLowerCase();
+      const local = this.store.getState().locals.find((l) => l.name.toLowerCase() === lower);
+      if (local) return { ok: true, version: `local:${local.fingerprint}` };
+      const ex = Object.values(this.store.getState().extracts).find((e) => e.name.toLowerCase() === lower);
+      if (ex?.phase === 'ready' && ex.contentHash) return { ok: true, version: ex.contentHash };
+      if (ex?.phase === 'error') {
+        return { ok: false, error: { message: `extract ${name} could not be loaded: ${ex.error?.en ?? ''}`, ko: `추출본 ${name}을(를) 불러오지 못했습니다: ${ex.error?.ko ?? ''}`, line: null } };
+      }
+      return { ok: false };
+    };
+    const plan: Array<{ id: string; key: string; sql: string; paramNames: string[]; paramValues: unknown[]; wraps: Map<string, string> }> = [];
+    for (const id of graph.order) {
+      const cell = this.cells.find((c) => c.id === id)!;
+      if (cell.kind === 'input') {
+        keys.set(id, resultKey({ sql: '', params: { value: this.getInputValue(cell.name) }, upstream: {}, sources: {} }));
+        continue;
+      }
+      const upstream: Record<string, string> = {};
+      let blockedBy: string | null = null;
+      for (const d of graph.deps.get(id) ?? []) {
+        const dep = this.cells.find((c) => c.id === d)!;
+        const k = keys.get(d);
+        const depState = this.view(d).state;
+        if (!k || (dep.kind === 'sql' && (depState.status === 'error' || depState.status === 'blocked'))) blockedBy = dep.name || d;
+        else upstream[dep.name || d] = k;
+      }
+      const sources: Record<string, string> = {};
+      let waiting = false;
+      let sourceError: CellRunError | null = null;
+      for (const s of graph.sources.get(id) ?? []) {
+        const v = sourceVersion(s);
+        if (v.ok) sources[s] = v.version;
+        else if (v.error) sourceError = v.error;
+        else waiting = true;
+      }
+      const analysis = this.analyses.get(cell.source);
+      const params: Record<string, unknown> = {};
+      for (const p of analysis?.ok ? analysis.params : []) params[p] = this.getInputValue(p);
+      if (sourceError) {
+        this.patch(id, { state: { status: 'error', runId: ++this.runSeq, error: sourceError }, result: null });
+        continue;
+      }
+      if (blockedBy !== null) {
+        if (this.view(id).state.status !== 'blocked') this.apply(id, { type: 'block', problem: { kind: 'upstream', names: [blockedBy] } });
+        continue;
+      }
+      if (waiting) {
+        const cur = this.view(id).state;
+        if (cur.status !== 'queued') this.apply(id, { type: 'queue', runId: ++this.runSeq });
+        continue;
+      }
+      const key = resultKey({ sql: cell.source, params, upstream, sources });
+      keys.set(id, key);
+      const view = this.view(id);
+      const upToDate = view.result?.key === key && view.state.status === 'done';
+      const failedAlready = view.state.status === 'error' && this.failedKeys.get(id) === key;
+      if ((upToDate || failedAlready) && !this.forced.has(id)) continue;
+      const paramNames = Object.keys(params);
+      plan.push({ id, key, sql: cell.source, paramNames, paramValues: paramNames.map((n) => params[n]), wraps: new Map() });
+    }
+    this.keys = keys;
+
+    // A running cell whose key is no longer wanted: cancel it (its result would be stale).
+    if (this.running && keys.get(this.running.cellId) !== this.running.key) await this.cancelRunning();
+
+    for (const item of plan) {
+      const cur = this.view(item.id).state;
+      if (!(cur.status === 'queued' && this.running?.cellId !== item.id)) this.apply(item.id, { type: 'queue', runId: ++this.runSeq });
+    }
+    let progressed = false;
+    for (const item of plan) {
+      if (this.destroyed || this.timer) {
+        this.again = true; // a newer edit arrived: re-plan from the doc
+        return;
+      }
+      // An upstream cell failed in this pass: this one cannot run.
+      const failedDep = (graph.deps.get(item.id) ?? []).find((d) => {
+        const st = this.view(d).state.status;
+        return st === 'error' || st === 'blocked';
+      });
+      if (failedDep !== undefined) {
+        const dep = this.cells.find((c) => c.id === failedDep);
+        this.apply(item.id, { type: 'block', problem: { kind: 'upstream', names: [dep?.name || failedDep] } });
+        continue;
+      }
+      const forced = this.forced.delete(item.id);
+      await this.runOne(api, item, forced);
+      if (this.view(item.id).state.status === 'done') progressed = true;
+    }
+    // Cells planned as "upstream failed" whose upstream has just succeeded: plan again.
+    if (progressed && graph.order.some((id) => {
+      const st = this.view(id).state;
+      return st.status === 'blocked' && st.problem.kind === 'upstream';
+    })) this.again = true;
+  }
+
+  private async cancelRunning(): Promise<void> {
+    const r = this.running;
+    if (!r || !this.api) return;
+    this.apply(r.cellId, { type: 'cancel', runId: r.runId });
+    await this.api.cancel().catch(() => undefined);
+  }
+
+  private async runOne(api: EngineApi, item: { id: string; key: string; sql: string; paramNames: string[]; paramValues: unknown[] }, forced: boolean): Promise<void> {
+    const state = this.view(item.id).state;
+    const runId = state.status === 'queued' ? state.runId : ++this.runSeq;
+    if (state.status !== 'queued') this.apply(item.id, { type: 'queue', runId });
+    const now = this.deps.now ?? (() => performance.now());
+    this.apply(item.id, { type: 'start', runId, at: now() });
+    const table = resultTableName(item.key);
+    this.running = { cellId: item.id, key: item.key, runId };
+    try {
+      const cached = !forced && this.lru.includes(table) && (await api.tableExists(table));
+      if (!cached) {
+        const tokens = await api.tokenize(item.sql);
+        const values = new Map(item.paramNames.map((n, i) => [n, item.paramValues[i]]));
+        const listValues = new Map<string, string>();
+        const rewritten = toPositionalParams(item.sql.replace(/;\s*$/, ''), tokens, (name, ref) => {
+          const v = values.get(name);
+          if (!Array.isArray(v)) return ref;
+          const lp = listParam(v, ref);
+          listValues.set(name, lp.value);
+          return lp.sql;
+        });
+        const bound = bindValues(rewritten.names, new Map([...values].map(([k, v]) => [k, listValues.get(k) ?? normaliseParam(v)])));
+        if (!bound.ok) throw new Error(`missing input: ${bound.missing.map((m) => `$${m}`).join(', ')}`);
+        await api.materialise(table, rewritten.sql, bound.values);
+      }
+      if (this.view(item.id).state.status !== 'running' || (this.view(item.id).state as { runId: number }).runId !== runId) {
+        return; // superseded while it ran: the result is not shown (the table stays cached)
+      }
+      const [rowCount, columns] = await Promise.all([api.count(table), api.columns(table)]);
+      this.touch(table);
+      const cell = this.cells.find((c) => c.id === item.id);
+      if (cell?.name) {
+        await api.setView(cell.name, table);
+        this.views.set(item.id, cell.name);
+      }
+      this.apply(item.id, { type: 'finish', runId, at: now(), rowCount, resultKey: item.key });
+      this.patch(item.id, { result: { key: item.key, table, rowCount, columns } });
+      this.store.setState({ catalogVersion: this.store.getState().catalogVersion + 1 });
+      await this.evict(api);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const cancelled = /interrupt/i.test(message);
+      if (cancelled) this.apply(item.id, { type: 'cancel', runId });
+      else {
+        this.failedKeys.set(item.id, item.key);
+        this.apply(item.id, { type: 'fail', runId, error: { message, line: errorLine(message, 1) } });
+      }
+    } finally {
+      if (this.running?.runId === runId) this.running = null;
+    }
+  }
+
+  private touch(table: string): void {
+    this.lru = [...this.lru.filter((t) => t !== table), table];
+  }
+
+  private async evict(api: EngineApi): Promise<void> {
+    const inUse = new Set(Object.values(this.store.getState().cells).map((c) => c.result?.table).filter(Boolean));
+    while (this.lru.length > maxCachedResults) {
+      const victim = this.lru.find((t) => !inUse.has(t));
+      if (!victim) break;
+      this.lru = this.lru.filter((t) => t !== victim);
+      await api.dropTable(victim).catch(() => undefined);
+    }
+  }
+}
+
+/** Values DuckDB-WASM can bind: numbers, strings, booleans, null (dates go as ISO text). */
+function normaliseParam(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'object' && v !== null) return JSON.stringify(v);
+  return v;
+}
+
+export { describeProblem };
+export type { Y };
