@@ -83,8 +83,8 @@ function filterKey(filter: unknown): string {
   return JSON.stringify(filter ?? null, (k, v: unknown) => (k === 'query_location' ? undefined : v));
 }
 
-/** At most this many aggregate pairs per column get a difference count. */
-const maxPairsPerColumn = 10;
+/** At most this many distinct FILTER pairs per query get a difference count. */
+const maxDifferences = 20;
 
 export function buildEvidencePlan(select: AstNode, columns: AggregateCall[][], templates: NodeTemplates, topN: number): EvidencePlan {
   const root = clone(select);
@@ -142,26 +142,35 @@ export function buildEvidencePlan(select: AstNode, columns: AggregateCall[][], t
     return { key, kind, label: call.label };
   }));
 
-  // sum(x) - sum(x) FILTER (WHERE id <> 7) shows record 7: count the records in one aggregate's
-  // set but not the other's, so the threshold applies to the difference too.
-  const columnDifferences = columns.map((calls) => {
-    const out: DifferenceMeta[] = [];
-    for (let i = 0; i < calls.length; i++) {
-      for (let j = i + 1; j < calls.length && out.length < maxPairsPerColumn; j++) {
-        if (filterKey(calls[i].node.filter) === filterKey(calls[j].node.filter)) continue;
-        const key = `d${counter++}`;
+  // sum(x) - sum(x) FILTER (WHERE id <> 7) shows record 7, and so do two such columns side by
+  // side (a reader can subtract): for aggregates of one row with different FILTERs, count the
+  // records in one set but not the other, so the threshold applies to the difference too. The
+  // flag goes on the later column of the pair.
+  const columnDifferences: DifferenceMeta[][] = columns.map(() => []);
+  const all = columns.flatMap((calls, column) => calls.map((call) => ({ call, column, filter: filterKey(call.node.filter) })));
+  const keyOfPair = new Map<string, string>();
+  for (let i = 0; i < all.length; i++) {
+    for (let j = i + 1; j < all.length; j++) {
+      const [a, b] = [all[i], all[j]];
+      if (a.filter === b.filter) continue;
+      const pair = [a.filter, b.filter].sort().join('\u0000');
+      let key = keyOfPair.get(pair);
+      if (key === undefined) {
+        if (keyOfPair.size >= maxDifferences) continue;
+        key = `d${counter++}`;
         const differs = clone(templates.differs);
         const side = (filter: unknown) => (filter ? clone(filter) : clone(templates.isTrue));
-        ((differs.left as AstNode).children as unknown[])[0] = side(calls[i].node.filter);
-        ((differs.right as AstNode).children as unknown[])[0] = side(calls[j].node.filter);
-        const count = aggregateLike(calls[i], 'count_star', [], `__madang_${key}_records`);
+        ((differs.left as AstNode).children as unknown[])[0] = side(a.call.node.filter);
+        ((differs.right as AstNode).children as unknown[])[0] = side(b.call.node.filter);
+        const count = aggregateLike(a.call, 'count_star', [], `__madang_${key}_records`);
         count.filter = differs;
         push(key, 'records', count);
-        out.push({ key, label: `${calls[i].label} vs ${calls[j].label}` });
+        keyOfPair.set(pair, key);
       }
+      const target = columnDifferences[b.column];
+      if (!target.some((d) => d.key === key)) target.push({ key, label: `${a.call.label} vs ${b.call.label}` });
     }
-    return out;
-  });
+  }
 
   let groupRecordsIndex: number | undefined;
   if (columns.every((c) => c.length === 0)) {

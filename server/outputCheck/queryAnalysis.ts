@@ -50,9 +50,9 @@ export function labelOf(node: AstNode): string {
       return isNode(node.child) ? labelOf(node.child) : '…';
     case 'FUNCTION': {
       const fn = String(node.function_name);
-      if (fn === 'count_star') return 'count(*)';
       const args = nodesOf(node.children).map(labelOf).join(', ');
-      return `${fn}(${node.distinct === true ? 'DISTINCT ' : ''}${args})`;
+      const call = fn === 'count_star' ? 'count(*)' : `${fn}(${node.distinct === true ? 'DISTINCT ' : ''}${args})`;
+      return isNode(node.filter) ? `${call} FILTER (…)` : call;
     }
     default:
       return '…';

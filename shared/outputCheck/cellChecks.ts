@@ -66,8 +66,9 @@ export function checkThreshold(records: number, rules: OutputCheckRules): CellFl
 }
 
 /**
- * Two aggregates in one cell over record sets that differ by a few records: arithmetic between
- * them (a difference, a share) shows those records, so the threshold applies to the difference.
+ * Two aggregates of one row (in this cell, or this cell and another column) over record sets that
+ * differ by a few records: arithmetic between them (a difference, a share) shows those records,
+ * so the threshold applies to the difference.
  */
 export function checkDifference(records: number, rules: OutputCheckRules): CellFlag[] {
   if (records === 0) {
@@ -75,16 +76,16 @@ export function checkDifference(records: number, rules: OutputCheckRules): CellF
     return rules.zerosAreDisclosive ? [{
       rule: 'zero',
       outcome: 'fail',
-      reason: 'its aggregates\' conditions pick exactly the same records here: it says every record in the group meets them (a 0% or 100% share)',
-      reasonKo: '이 칸의 집계 조건들이 여기서는 같은 레코드를 고름: 집단 전체가 조건에 해당함을 드러냄 (0% 또는 100%)',
+      reason: 'with another aggregate of this row, different conditions pick exactly the same records: every record in the group meets them (a 0% or 100% share)',
+      reasonKo: '같은 행의 다른 집계와 조건은 다르지만 같은 레코드를 고름: 집단 전체가 조건에 해당함을 드러냄 (0% 또는 100%)',
     }] : [];
   }
   if (records >= rules.threshold) return [];
   return [{
     rule: 'threshold',
     outcome: 'fail',
-    reason: `its aggregates' record sets differ by ${records} records, fewer than the threshold of ${rules.threshold}: combining them shows those records`,
-    reasonKo: `이 칸의 집계들은 레코드 ${records}건만큼 달라 최소 기준 ${rules.threshold}건 미만: 둘을 계산하면 그 레코드가 드러남`,
+    reason: `with another aggregate of this row, its record set differs by ${records} records, fewer than the threshold of ${rules.threshold}: subtracting one from the other shows those records`,
+    reasonKo: `같은 행의 다른 집계와 레코드 ${records}건만큼 달라 최소 기준 ${rules.threshold}건 미만: 서로 빼면 그 레코드가 드러남`,
   }];
 }
 

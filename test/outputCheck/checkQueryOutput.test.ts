@@ -83,12 +83,18 @@ describe('aggregate queries are checked cell by cell', () => {
   it('catches differencing inside one query: aggregates whose record sets differ by a few records', async () => {
     const r = await check("SELECT gu, sum(income) - sum(income) FILTER (WHERE name <> 'person 0') AS d FROM data GROUP BY gu ORDER BY gu NULLS LAST", { includeTable: true });
     expect(r.table?.rows[0]).toEqual(['A', 10]); // person 0's income
-    expect(r.cells[0]).toMatchObject({ row: 0, column: 'd', rule: 'threshold', aggregate: 'sum(income) vs sum(income)' });
-    expect(r.cells[0].reason).toMatch(/differ by 1 records/);
+    expect(r.cells[0]).toMatchObject({ row: 0, column: 'd', rule: 'threshold', aggregate: 'sum(income) vs sum(income) FILTER (…)' });
+    expect(r.cells[0].reason).toMatch(/differs by 1 records/);
     // Elsewhere the two sums cover the same records: the "everyone" case, flagged as a zero.
     expect(at(r)).toEqual(['0:d:threshold', '1:d:threshold', '1:d:zero', '2:d:p-ratio', '2:d:dominance', '2:d:zero', '3:d:zero']);
     // Same record sets (no FILTER on either side) are not a difference.
     expect((await check('SELECT gu, sum(income) - avg(income) FROM data WHERE gu = \'A\' GROUP BY gu')).status).toBe('pass');
+  });
+
+  it('and across columns of a row, where a reader can subtract', async () => {
+    const r = await check("SELECT gu, count(*) AS n, count(*) FILTER (WHERE name <> 'person 0') AS others FROM data WHERE gu = 'A' GROUP BY gu", { includeTable: true });
+    expect(r.table?.rows).toEqual([['A', 12, 11]]);
+    expect(r.cells).toMatchObject([{ row: 0, column: 'others', rule: 'threshold', aggregate: 'count(*) vs count(*) FILTER (…)' }]);
   });
 
   it('groups with keys only are thresholded on their size', async () => {
