@@ -205,6 +205,28 @@ describe('notebook command-mode shortcuts', () => {
   });
 });
 
+describe('focus and selection without a focused cell', () => {
+  it('answers shortcuts pressed on the page body, and re-selects when someone deletes the selected cell', () => {
+    const { doc, container } = setup((d) => {
+      insertCell(d, { kind: 'markdown', source: 'one', id: 'cell_one' }, 'seed');
+      insertCell(d, { kind: 'markdown', source: 'two', afterId: 'cell_one', id: 'cell_two' }, 'seed');
+      insertCell(d, { kind: 'markdown', source: 'three', afterId: 'cell_two', id: 'cell_three' }, 'seed');
+    });
+    act(() => (document.activeElement as HTMLElement | null)?.blur());
+    key(document.body, { key: 'j' });
+    expect(useUiStore.getState().selectedCellId).toBe('cell_one');
+    expect(document.activeElement?.getAttribute('data-cell-id')).toBe('cell_one');
+    press({ key: 'j' });
+    expect(useUiStore.getState().selectedCellId).toBe('cell_two');
+
+    // Another person deletes the selected cell (not our origin, so it is not in our undo stack).
+    act(() => getNotebookRoots(doc).cells.delete('cell_two'));
+    expect(useUiStore.getState().selectedCellId).toBe('cell_three');
+    expect(document.activeElement?.getAttribute('data-cell-id')).toBe('cell_three');
+    expect(cellEls(container)).toHaveLength(2);
+  });
+});
+
 describe('readCommandKey', () => {
   const k = (key: string, mods: Partial<Record<'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey', boolean>> = {}) =>
     ({ key, altKey: false, ctrlKey: false, metaKey: false, shiftKey: false, ...mods });

@@ -75,9 +75,18 @@ export function NotebookView({ session, readOnly, peers, renderSqlEditor, onActi
     return reset;
   }, [doc, reset]);
 
-  // The selection may vanish (deleted here or by someone else, or undone).
+  // The selection may vanish (deleted by someone else, or undone): select the cell that took its
+  // place, and keep the keyboard there if it was in the removed cell.
+  const previousIds = useRef<string[]>([]);
   useEffect(() => {
-    if (selectedCellId && !cells.some((c) => c.id === selectedCellId)) select(null);
+    const before = previousIds.current;
+    previousIds.current = cells.map((c) => c.id);
+    if (!selectedCellId || cells.some((c) => c.id === selectedCellId)) return;
+    const i = before.indexOf(selectedCellId);
+    const next = cells.length === 0 ? null : cells[Math.min(Math.max(i, 0), cells.length - 1)].id;
+    select(next);
+    const lostFocus = document.activeElement === document.body || document.activeElement === null;
+    if (next && lostFocus) requestFocus(next);
   }, [cells, selectedCellId, select]);
 
   useEffect(() => {
@@ -144,6 +153,21 @@ export function NotebookView({ session, readOnly, peers, renderSqlEditor, onActi
     }
   }, [i18n]);
 
+  /** Command mode: a key pressed on a cell (or on the page with nothing focused). */
+  const runCommandKey = (e: globalThis.KeyboardEvent) => {
+    const { command, pending: next } = readCommandKey(e, pending.current);
+    pending.current = next;
+    if (!command) return;
+    e.preventDefault();
+    const current = useUiStore.getState().selectedCellId;
+    const outcome = guard(() => runCommand(session, command, current, readOnly));
+    if (!outcome) return;
+    if (outcome.select !== undefined) select(outcome.select);
+    if (outcome.edit && outcome.select) startEditing(outcome.select);
+    requestFocus(outcome.select ?? current, Boolean(outcome.edit));
+    if (outcome.help) setShortcutsOpen(true);
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.defaultPrevented || e.nativeEvent.isComposing) return;
     const target = e.target as HTMLElement;
@@ -158,17 +182,25 @@ export function NotebookView({ session, readOnly, peers, renderSqlEditor, onActi
       return;
     }
     if (isControlTarget(target)) return;
-    const { command, pending: next } = readCommandKey(e, pending.current);
-    pending.current = next;
-    if (!command) return;
-    e.preventDefault();
-    const outcome = guard(() => runCommand(session, command, selectedCellId, readOnly));
-    if (!outcome) return;
-    if (outcome.select !== undefined) select(outcome.select);
-    if (outcome.edit && outcome.select) startEditing(outcome.select);
-    requestFocus(outcome.select ?? selectedCellId, Boolean(outcome.edit));
-    if (outcome.help) setShortcutsOpen(true);
+    runCommandKey(e.nativeEvent);
   };
+
+  // With nothing focused (just opened, or the focused cell was deleted by someone else), the
+  // shortcuts still work, as in Jupyter: `j` selects the first cell, and so on.
+  const runCommandKeyRef = useRef(runCommandKey);
+  useEffect(() => {
+    runCommandKeyRef.current = runCommandKey;
+  });
+  useEffect(() => {
+    const onDocumentKey = (e: globalThis.KeyboardEvent) => {
+      if (e.defaultPrevented || e.isComposing) return;
+      if (e.target !== document.body && e.target !== document.documentElement) return;
+      if (document.querySelector('[aria-modal="true"]')) return;
+      runCommandKeyRef.current(e);
+    };
+    document.addEventListener('keydown', onDocumentKey);
+    return () => document.removeEventListener('keydown', onDocumentKey);
+  }, []);
 
   const addBelow = (anchorId: string | null, kind: 'markdown' | 'sql') => {
     const id = guard(() => insertCellNear(session, kind, anchorId, 'below'));
