@@ -85,18 +85,18 @@ async function nodeTemplates(connection: DuckDBConnection): Promise<NodeTemplate
 
 const toNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-/** JSON-safe output values: exact numbers from the JS reader, DuckDB's own text for dates and the like. */
-function outputRows(reader: DuckDBResultReader, width: number, limit: number): JsonValue[][] {
-  const js = reader.getRowsJS();
-  const json = reader.getRowsJson();
-  return js.slice(0, limit).map((row, i) => row.slice(0, width).map((v, j) => {
+type Rows = readonly (readonly unknown[])[];
+
+/** JSON-safe output values: exact numbers from the JS rows, DuckDB's own text (JSON rows) for dates and the like. */
+function outputRows(js: Rows, json: Rows, width: number): JsonValue[][] {
+  return js.map((row, i) => row.slice(0, width).map((v, j) => {
     if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint') return toJsonValue(v);
     return json[i][j] as JsonValue;
   }));
 }
 
-function evidenceRows(reader: DuckDBResultReader, plan: EvidencePlan, limit: number): Record<string, AggregateEvidence>[] {
-  return reader.getRowsJS().slice(0, limit).map((row) => {
+function evidenceRows(js: Rows, plan: EvidencePlan): Record<string, AggregateEvidence>[] {
+  return js.map((row) => {
     const evidence: Record<string, AggregateEvidence> = {};
     for (const col of plan.evidence) {
       const ev = (evidence[col.key] ??= { records: 0 });
@@ -172,10 +172,11 @@ async function checkWithConnection(connection: DuckDBConnection, options: CheckQ
       reasonKo: `결과가 ${maxRows}행을 넘음: 처음 ${maxRows}행만 검사함`,
     });
   }
-  const values = outputRows(reader, width, rowCount);
-  const evidence = plan ? evidenceRows(reader, plan, rowCount) : [];
-  const groupRecords = plan?.groupRecordsIndex === undefined ? undefined
-    : reader.getRowsJS().slice(0, rowCount).map((r) => Number(r[plan.groupRecordsIndex as number]));
+  const js = reader.getRowsJS().slice(0, rowCount);
+  const values = outputRows(js, reader.getRowsJson().slice(0, rowCount), width);
+  const evidence = plan ? evidenceRows(js, plan) : [];
+  const groupIndex = plan?.groupRecordsIndex;
+  const groupRecords = groupIndex === undefined ? undefined : js.map((r) => Number(r[groupIndex]));
 
   const columns: ColumnMeta[] = names.slice(0, width).map((name, j) => {
     const aggregates = plan?.columnAggregates[j] ?? [];
