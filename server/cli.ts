@@ -2,6 +2,7 @@
  * The `madang` command line (commander). `server/bin/madang.mjs` registers tsx and calls `main`.
  *
  *   madang serve [--port N] [--data DIR]                       what `npm start` runs
+ *   madang notebook list [--data DIR]                          id, last change, title (TSV)
  *   madang notebook export ID [--data DIR]                     the notebook as `.md` on stdout
  *   madang notebook import FILE.md [--owner EMAIL] [--data DIR] prints the new notebook's id
  *   madang user … / madang audit …                             accounts (server/cli/userCommands.ts)
@@ -154,6 +155,24 @@ async function exportNotebook(io: CliIo, id: string, opts: { data?: string }): P
   }
 }
 
+async function listNotebooksCommand(io: CliIo, opts: { data?: string }): Promise<void> {
+  const config = configFrom(io, { data: opts.data });
+  if (config.databaseUrl === undefined && !existsSync(path.join(config.dataDir, databaseFileName))) {
+    throw new CliError(
+      `no Madang data in ${config.dataDir} (use --data DIR or MADANG_DATA)`,
+      `${config.dataDir}에 마당 데이터가 없습니다 (--data DIR 또는 MADANG_DATA로 지정하세요)`,
+    );
+  }
+  const { openStorage } = await import('./index.ts');
+  const storage = await openStorage(config, { create: false });
+  try {
+    // Tab-separated, newest first: `cut -f1` gives ids for `notebook export`.
+    for (const n of await storage.notebooks.list()) io.stdout(`${n.id}\t${n.updatedAt}\t${n.title}\n`);
+  } finally {
+    await storage.close();
+  }
+}
+
 async function importNotebook(io: CliIo, file: string, opts: { data?: string; owner?: string }): Promise<void> {
   const config = configFrom(io, { data: opts.data });
   let markdown: string;
@@ -213,6 +232,11 @@ export function buildProgram(io: CliIo = defaultIo): Command {
     .action((opts: { port?: string; data?: string; host?: string }) => serve(io, opts));
 
   const notebook = program.command('notebook').description('import and export notebooks as .md files');
+  notebook
+    .command('list')
+    .description('list notebooks (id, last change, title; tab-separated, newest first)')
+    .option(...dataOption)
+    .action((opts: { data?: string }) => listNotebooksCommand(io, opts));
   notebook
     .command('export')
     .description('print a notebook as a .md file')

@@ -142,6 +142,12 @@ describe('madang CLI', () => {
       const orphan = await run(['notebook', 'import', sample, '--data', ownerDir]);
       expect(orphan.code).toBe(0);
       expect(orphan.stderr).toContain('--owner EMAIL');
+
+      const listed = await run(['notebook', 'list', '--data', ownerDir]);
+      expect(listed.code).toBe(0);
+      const lines = listed.stdout.trim().split('\n').map((l) => l.split('\t'));
+      expect(lines.map((l) => l[0]).sort()).toEqual([ok.stdout.trim(), orphan.stdout.trim()].sort());
+      for (const l of lines) expect(l).toHaveLength(3);
     } finally {
       await db.destroy();
     }
