@@ -108,8 +108,9 @@ async function createAuth(input: {
   };
 }
 
+/** The data dir holds password hashes, sessions and (later) raw datasets: owner-only when we create it. */
 async function prepareDataDir(config: Config): Promise<void> {
-  await mkdir(config.dataDir, { recursive: true });
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
 }
 
 /** Storage only, for one-shot CLI commands (`madang notebook import/export`). */

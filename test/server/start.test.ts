@@ -3,7 +3,7 @@
  * accounts are created once, a restart (even after every sample was deleted) seeds nothing again,
  * and notebooks survive the restart.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -85,13 +85,16 @@ describe('startServer on a data dir', () => {
     }
   });
 
-  it('creates no demo content with demo off', async () => {
-    const t = await startTestServer({ demo: false });
+  it('creates no demo content with demo off, and a new data dir is private to its owner', async () => {
+    const parent = await mkdtemp(path.join(os.tmpdir(), 'madang-start-parent-'));
+    const t = await startTestServer({ demo: false, dataDir: path.join(parent, 'fresh'), keepDataDir: false });
     try {
+      expect((await stat(path.join(parent, 'fresh'))).mode & 0o777).toBe(0o700);
       expect(t.server.notices).toEqual([]);
       expect(await t.server.store.listNotebooks()).toEqual([]);
     } finally {
       await t.close();
+      await rm(parent, { recursive: true, force: true });
     }
   });
 });
