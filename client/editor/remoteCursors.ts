@@ -1,10 +1,11 @@
 /**
  * One `<style>` element per session with the colours and name labels of other people's cursors
  * and selections in every Monaco editor (y-monaco marks them with per-client class names). Editors
- * share it by reference count; it follows awareness changes.
+ * share it by reference count; it follows the peer list.
  */
 import type { NotebookSession } from '../sync/notebookSession.ts';
-import { peersFromAwareness, remoteSelectionCss } from '../sync/peers.ts';
+import { remoteSelectionCss } from '../sync/peers.ts';
+import { peerStoreOf } from '../sync/peerStore.ts';
 
 interface Entry { users: number; release: () => void }
 const entries = new WeakMap<NotebookSession, Entry>();
@@ -16,17 +17,17 @@ export function joinRemoteCursorStyles(session: NotebookSession): () => void {
     const style = document.createElement('style');
     style.dataset.madang = 'remote-cursors';
     document.head.appendChild(style);
-    const { awareness } = session;
+    const peers = peerStoreOf(session.awareness);
     const render = () => {
-      const css = remoteSelectionCss(peersFromAwareness(awareness.getStates() as Map<number, unknown>, awareness.clientID));
+      const css = remoteSelectionCss(peers.getPeers());
       if (style.textContent !== css) style.textContent = css;
     };
-    awareness.on('change', render);
+    const unsubscribe = peers.subscribe(render);
     render();
     const created: Entry = {
       users: 0,
       release: () => {
-        awareness.off('change', render);
+        unsubscribe();
         style.remove();
         entries.delete(session);
       },

@@ -4,7 +4,8 @@
  */
 import { useSyncExternalStore } from 'react';
 import type { ConnectionStatus, NotebookSession, SessionState } from './notebookSession.ts';
-import { isSamePeerList, peersFromAwareness, type Peer } from './peers.ts';
+import type { Peer } from './peers.ts';
+import { peerStoreOf } from './peerStore.ts';
 
 export { setActiveCell } from './notebookSession.ts';
 
@@ -32,40 +33,8 @@ export function useSessionSnapshot(session: NotebookSession): SessionState {
   return useSessionState(session, (s) => s);
 }
 
-interface PeerStore {
-  peers: Peer[];
-  subscribe(listener: () => void): () => void;
-}
-
-const peerStores = new WeakMap<NotebookSession, PeerStore>();
-
-/** One peer list per session, recomputed on awareness changes and kept if nobody moved. */
-function peerStoreOf(session: NotebookSession): PeerStore {
-  const existing = peerStores.get(session);
-  if (existing) return existing;
-  const { awareness } = session;
-  const listeners = new Set<() => void>();
-  const compute = () => peersFromAwareness(awareness.getStates() as Map<number, unknown>, awareness.clientID);
-  const store: PeerStore = {
-    peers: compute(),
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  // Lives as long as the awareness (the session); cursor moves change awareness but not the list.
-  awareness.on('change', () => {
-    const next = compute();
-    if (isSamePeerList(next, store.peers)) return;
-    store.peers = next;
-    for (const l of listeners) l();
-  });
-  peerStores.set(session, store);
-  return store;
-}
-
 /** Other people in this notebook now, sorted by name: `[{clientId, name, color, org, cellId}]`. */
 export function usePresence(session: NotebookSession): Peer[] {
-  const store = peerStoreOf(session);
-  return useSyncExternalStore(store.subscribe, () => store.peers);
+  const store = peerStoreOf(session.awareness);
+  return useSyncExternalStore(store.subscribe, store.getPeers);
 }
