@@ -31,6 +31,14 @@ export function firstLine(err: unknown): string {
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
+/** DuckDB's CSV errors put the cause after the line number; keep both, drop the echoed line and hints. */
+export function describeCsvError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const lines = message.split('\n').map((l) => l.trim())
+    .filter((l) => l !== '' && !/^(Original Line|Possible Solution)/i.test(l));
+  return lines.slice(0, 2).join(' — ');
+}
+
 /** `,` or `;`: whichever appears more often outside quotes in the header line. */
 export function detectDelimiter(head: string): ',' | ';' {
   let commas = 0;
@@ -56,22 +64,11 @@ async function readHead(file: string, bytes: number): Promise<Buffer> {
   }
 }
 
-function isUtf8(bytes: Buffer): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A UTF-8 copy of a CP949 file in a private temp dir, or undefined when it is not CP949 either. */
 async function utf8CopyOfCp949(file: string): Promise<{ path: string; dispose: () => Promise<void> } | undefined> {
-  const bytes = await readFile(file);
-  if (isUtf8(bytes)) return undefined;
   let text: string;
   try {
-    text = new TextDecoder('euc-kr', { fatal: true }).decode(bytes);
+    text = new TextDecoder('euc-kr', { fatal: true }).decode(await readFile(file));
   } catch {
     return undefined;
   }
@@ -79,6 +76,25 @@ async function utf8CopyOfCp949(file: string): Promise<{ path: string; dispose: (
   const copy = path.join(dir, 'input.csv');
   await writeFile(copy, text, 'utf8');
   return { path: copy, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+const csvSource = (file: string, delim: string) => `read_csv(${sqlString(file)}, delim = ${sqlString(delim)}, header = true)`;
+
+/** Loads a CSV; only when DuckDB says it is not UTF-8 is it tried again as CP949 (one full read). */
+async function createFromCsv(connection: DuckDBConnection, file: string, delim: string): Promise<void> {
+  try {
+    await connection.run(`CREATE TABLE data AS SELECT * FROM ${csvSource(file, delim)}`);
+    return;
+  } catch (err) {
+    if (!/not utf-8 encoded|invalid unicode/i.test(firstLine(err) + String(err))) throw err;
+    const converted = await utf8CopyOfCp949(file);
+    if (!converted) throw err;
+    try {
+      await connection.run(`CREATE TABLE data AS SELECT * FROM ${csvSource(converted.path, delim)}`);
+    } finally {
+      await converted.dispose();
+    }
+  }
 }
 
 /** Opens `file` as table `data`. Throws a bilingual `invalid_input` MadangError for bad files. */
@@ -104,21 +120,14 @@ export async function openInputTable(file: string): Promise<InputTable> {
     connection.closeSync();
     instance.closeSync();
   };
-  let converted: Awaited<ReturnType<typeof utf8CopyOfCp949>>;
   try {
     await connection.run('SET autoinstall_known_extensions = false; SET autoload_known_extensions = false');
-    let source: string;
-    if (format === 'parquet') {
-      source = `read_parquet(${sqlString(file)})`;
-    } else {
-      converted = await utf8CopyOfCp949(file);
-      const delim = detectDelimiter(head.toString('utf8'));
-      source = `read_csv(${sqlString(converted?.path ?? file)}, delim = ${sqlString(delim)}, header = true)`;
-    }
     try {
-      await connection.run(`CREATE TABLE data AS SELECT * FROM ${source}`);
+      if (format === 'parquet') await connection.run(`CREATE TABLE data AS SELECT * FROM read_parquet(${sqlString(file)})`);
+      else await createFromCsv(connection, file, detectDelimiter(head.toString('utf8')));
     } catch (err) {
-      throw badInput(`cannot read ${file} as ${format.toUpperCase()}: ${firstLine(err)}`, `${file}을(를) ${format.toUpperCase()}로 읽을 수 없음: ${firstLine(err)}`);
+      const why = describeCsvError(err);
+      throw badInput(`cannot read ${file} as ${format.toUpperCase()}: ${why}`, `${file}을(를) ${format.toUpperCase()}로 읽을 수 없음: ${why}`);
     }
     // From here on the query sees `data` and nothing else.
     await connection.run('SET enable_external_access = false');
@@ -126,8 +135,6 @@ export async function openInputTable(file: string): Promise<InputTable> {
   } catch (err) {
     close();
     throw err;
-  } finally {
-    await converted?.dispose();
   }
   return { connection, format, close };
 }

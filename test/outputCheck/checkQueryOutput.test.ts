@@ -218,6 +218,12 @@ describe('bad input', () => {
     expect((await badInput(checkQueryOutput({ input: file, sql: 'SELECT 1' }))).detail.en).toMatch(/not a Parquet file/);
   });
 
+  it('a CSV that is neither UTF-8 nor CP949 says so', async () => {
+    const file = path.join(dir, 'binary.csv');
+    await writeFile(file, Buffer.from([0x67, 0x75, 0x0a, 0x61, 0xff, 0x62, 0x0a]));
+    expect((await badInput(checkQueryOutput({ input: file, sql: 'SELECT 1' }))).detail.en).toMatch(/binary\.csv as CSV: .*not utf-8/i);
+  });
+
   it('SQL errors carry DuckDB\'s message', async () => {
     expect((await badInput(check('SELEC gu FROM data'))).detail.en).toMatch(/^SQL error: syntax error at or near "SELEC"/);
     expect((await badInput(check('SELECT nope, count(*) FROM data GROUP BY nope'))).detail.en).toMatch(/^SQL error: Binder Error: .*nope/);
