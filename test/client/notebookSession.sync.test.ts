@@ -6,7 +6,7 @@
 import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { clearOfflineCaches, openNotebookSession, setActiveCell, type NotebookSession, type SessionState } from '../../client/sync/notebookSession.ts';
+import { cacheName, clearOfflineCaches, defaultCollabUrl, openNotebookSession, setActiveCell, type NotebookSession, type SessionState } from '../../client/sync/notebookSession.ts';
 import { peersFromAwareness } from '../../client/sync/peers.ts';
 import { getCellSource, insertCell, moveCell, orderedCellIds } from '../../shared/schema/notebook.ts';
 import { startTestServer, type TestClient, type TestServer } from '../harness/testServer.ts';
@@ -226,5 +226,17 @@ describe('notebook session', () => {
     expect((await names()).length).toBeGreaterThan(0);
     expect(await clearOfflineCaches()).toBeGreaterThan(0);
     expect(await names()).toEqual([]);
+  });
+});
+
+describe('addresses', () => {
+  it('connects to the page’s own origin, wss on https', () => {
+    expect(defaultCollabUrl({ protocol: 'https:', host: 'madang.seoul.kr' })).toBe('wss://madang.seoul.kr/collab');
+    expect(defaultCollabUrl({ protocol: 'http:', host: '127.0.0.1:8787' })).toBe('ws://127.0.0.1:8787/collab');
+  });
+
+  it('names the offline cache per person when the person is known', () => {
+    expect(cacheName('nb1', 'u7')).toBe('madang-u7-nb1');
+    expect(cacheName('nb1')).toBe('madang-nb1');
   });
 });
