@@ -13,9 +13,12 @@ import { useChartText } from './strings.ts';
 
 let plotPromise: Promise<typeof PlotModule> | null = null;
 let geoPromise: Promise<DistrictLayer> | null = null;
+// Once loaded, later charts draw in their first render (no "loading" flash).
+let loadedPlot: typeof PlotModule | null = null;
+let loadedGeo: DistrictLayer | null = null;
 
 export function loadPlot(): Promise<typeof PlotModule> {
-  plotPromise ??= import('@observablehq/plot').catch((err: unknown) => {
+  plotPromise ??= import('@observablehq/plot').then((m) => (loadedPlot = m), (err: unknown) => {
     plotPromise = null;
     throw err;
   });
@@ -23,11 +26,16 @@ export function loadPlot(): Promise<typeof PlotModule> {
 }
 
 export function loadGeoLayer(): Promise<DistrictLayer> {
-  geoPromise ??= import('../../shared/geo/seoulGu.ts').then((m) => m.loadSeoulGu()).catch((err: unknown) => {
+  geoPromise ??= import('../../shared/geo/seoulGu.ts').then((m) => m.loadSeoulGu()).then((g) => (loadedGeo = g), (err: unknown) => {
     geoPromise = null;
     throw err;
   });
   return geoPromise;
+}
+
+function loadedModules(needsGeo: boolean): { Plot: typeof PlotModule; geo?: DistrictLayer } | null {
+  if (!loadedPlot || (needsGeo && !loadedGeo)) return null;
+  return { Plot: loadedPlot, geo: needsGeo ? loadedGeo! : undefined };
 }
 
 export interface ChartViewProps {
@@ -46,14 +54,15 @@ export function ChartView({ spec, rows, columns, totalRows }: ChartViewProps) {
   const { lang, t } = useChartText();
   const hostRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState<number | undefined>(undefined);
-  const [modules, setModules] = useState<{ Plot: typeof PlotModule; geo?: DistrictLayer } | null>(null);
+  const needsGeo = spec.mark === 'geo';
+  const [modules, setModules] = useState(() => loadedModules(needsGeo));
   const [loadError, setLoadError] = useState<string | null>(null);
   const [state, setState] = useState<DrawState>({ kind: 'loading' });
   const [showTable, setShowTable] = useState(false);
   const tableId = useId();
-  const needsGeo = spec.mark === 'geo';
 
   useEffect(() => {
+    if (modules && (!needsGeo || modules.geo)) return;
     let live = true;
     Promise.all([loadPlot(), needsGeo ? loadGeoLayer() : Promise.resolve(undefined)]).then(
       ([Plot, geo]) => live && setModules({ Plot, geo }),
@@ -62,7 +71,7 @@ export function ChartView({ spec, rows, columns, totalRows }: ChartViewProps) {
     return () => {
       live = false;
     };
-  }, [needsGeo]);
+  }, [needsGeo, modules]);
 
   // Follow the container's width (charts stay readable on phones).
   useLayoutEffect(() => {
