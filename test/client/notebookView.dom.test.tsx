@@ -24,7 +24,7 @@ function makeSession(): EditingSession {
   initNotebook(doc, { title: '공원 소음' }, 'seed');
   insertCell(doc, { kind: 'markdown', source: '# 소음 민원', id: 'cell_md' }, 'seed');
   insertCell(doc, { kind: 'sql', source: 'select 1', name: 'by_park', afterId: 'cell_md', id: 'cell_sql' }, 'seed');
-  insertCell(doc, { kind: 'chart', spec: { mark: 'barY', x: 'park' }, afterId: 'cell_sql', id: 'cell_chart' }, 'seed');
+  insertCell(doc, { kind: 'chart', spec: { mark: 'barY', data: 'by_park', x: 'park', y: 'n' }, afterId: 'cell_sql', id: 'cell_chart' }, 'seed');
   const localOrigin = { madang: 'local-edit' };
   return { doc, localOrigin, undoManager: new Y.UndoManager(getNotebookRoots(doc).cells, { trackedOrigins: new Set([localOrigin]) }) };
 }
@@ -42,7 +42,10 @@ describe('read-only notebook', () => {
     for (const id of ['cell-move-up', 'cell-delete', 'add-markdown-below', 'add-sql-below', 'cell-drag-handle', 'add-cell-bar']) {
       expect(c.querySelector(`[data-testid="${id}"]`), id).toBeNull();
     }
-    expect(c.querySelector('[data-cell-id="cell_chart"] pre')?.textContent).toBe('{\n  "mark": "barY",\n  "x": "park"\n}');
+    // the chart cell waits for its data cell (no engine here) and offers no editor
+    const chart = c.querySelector<HTMLElement>('[data-cell-id="cell_chart"] .cell-body')!;
+    expect(chart.textContent).toContain('by_park');
+    expect(chart.querySelector('button')).toBeNull();
 
     const first = c.querySelector<HTMLElement>('[data-cell-id="cell_md"]')!;
     act(() => first.focus());
@@ -121,6 +124,29 @@ describe('title and cell name fields', () => {
     });
     expect(listCells(session.doc)[0].kind).toBe('sql');
     expect(mounted.container.querySelector('[data-cell-id="cell_md"] [data-testid="sql-text"]')?.textContent).toBe('# 소음 민원');
+  });
+});
+
+describe('adding chart and input cells', () => {
+  it('starts a chart on the nearest named SQL cell above and an input with a free name', () => {
+    const session = makeSession();
+    mounted = mount(<NotebookView session={session} readOnly={false} peers={[]} renderSqlEditor={plainSqlEditor} />);
+    const barAfter = (id: string) => mounted!.container.querySelector(`[data-cell-id="${id}"]`)!.parentElement!.querySelector(':scope > [data-testid="add-cell-bar"]')!;
+    act(() => (barAfter('cell_sql').querySelector('[data-kind="chart"]') as HTMLElement).click());
+    act(() => (barAfter('cell_md').querySelector('[data-kind="input"]') as HTMLElement).click());
+    act(() => (barAfter('cell_chart').querySelector('[data-kind="input"]') as HTMLElement).click());
+    const cells = listCells(session.doc);
+    expect(cells.map((c) => [c.kind, c.name, c.spec])).toEqual([
+      ['markdown', '', null],
+      ['input', 'input_1', { type: 'text' }],
+      ['sql', 'by_park', null],
+      ['chart', '', { mark: 'barY', data: 'by_park' }],
+      ['chart', '', { mark: 'barY', data: 'by_park', x: 'park', y: 'n' }],
+      ['input', 'input_2', { type: 'text' }],
+    ]);
+    expect(useUiStore.getState().selectedCellId).toBe(cells[5].id);
+    session.undoManager.undo();
+    expect(listCells(session.doc)).toHaveLength(5);
   });
 });
 

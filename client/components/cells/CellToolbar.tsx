@@ -24,7 +24,7 @@ export function CellToolbar(p: CellToolbarProps) {
     return (
       <div className="cell-toolbar is-readonly">
         <span className="cell-kind-label">{kindLabel}</span>
-        {p.kind === 'sql' && <CellNameField cellId={p.cellId} name={p.name} readOnly onCommit={p.onNameCommit} />}
+        {(p.kind === 'sql' || p.kind === 'input') && <CellNameField cellId={p.cellId} name={p.name} readOnly onCommit={p.onNameCommit} />}
       </div>
     );
   }
@@ -44,7 +44,7 @@ export function CellToolbar(p: CellToolbarProps) {
       ) : (
         <span className="cell-kind-label">{kindLabel}</span>
       )}
-      {p.kind === 'sql' && <CellNameField cellId={p.cellId} name={p.name} readOnly={false} onCommit={p.onNameCommit} />}
+      {(p.kind === 'sql' || p.kind === 'input') && <CellNameField cellId={p.cellId} name={p.name} readOnly={false} onCommit={p.onNameCommit} />}
       <span className="toolbar-spacer" />
       <button type="button" className="icon-button" data-testid="cell-move-up" aria-label={t('moveUp')} title={t('moveUp')} disabled={p.index === 0} onClick={() => p.onMove(-1)}>↑</button>
       <button type="button" className="icon-button" data-testid="cell-move-down" aria-label={t('moveDown')} title={t('moveDown')} disabled={p.index === p.count - 1} onClick={() => p.onMove(1)}>↓</button>

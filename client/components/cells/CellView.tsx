@@ -11,10 +11,14 @@ import type { Peer } from '../../sync/peers.ts';
 import type { CellSummary } from '../notebook/useCells.ts';
 import { CellToolbar } from './CellToolbar.tsx';
 import { MarkdownCell } from './MarkdownCell.tsx';
-import { SpecCell } from './SpecCell.tsx';
+import { ChartCell } from './ChartCell.tsx';
+import { InputCell } from './InputCell.tsx';
 
-/** Renders the SQL editor for a cell (the page passes H5's Monaco editor; tests a plain one). */
-export type RenderSqlEditor = (props: { cellId: string; ytext: Y.Text; readOnly: boolean; ariaLabel: string }) => ReactNode;
+/**
+ * Renders a SQL cell's body: the editor and, on the real page, its output (the page passes Monaco
+ * wired to the runtime; tests pass a plain one).
+ */
+export type RenderSqlEditor = (props: { cellId: string; cellName: string; ytext: Y.Text; readOnly: boolean; ariaLabel: string }) => ReactNode;
 
 export interface CellViewProps {
   cell: CellSummary;
@@ -26,6 +30,8 @@ export interface CellViewProps {
   readOnly: boolean;
   peers: Peer[];
   localOrigin: object;
+  /** Names of the notebook's SQL cells (a chart picks its data from them). */
+  sqlNames: readonly string[];
   dropIndicator: 'before' | 'after' | null;
   renderSqlEditor: RenderSqlEditor;
   onSelect(): void;
@@ -33,6 +39,7 @@ export interface CellViewProps {
   onStopEditing(): void;
   onKindChange(kind: CellKind): void;
   onNameCommit(name: string): void;
+  onSpecChange(spec: unknown): void;
   onMove(step: -1 | 1): void;
   onDelete(): void;
   onAddBelow(kind: 'markdown' | 'sql'): void;
@@ -70,9 +77,11 @@ export const CellView = forwardRef<HTMLElement, CellViewProps>(function CellView
       />
     );
   } else if (cell.kind === 'sql') {
-    body = <div className="sql-cell">{p.renderSqlEditor({ cellId: cell.id, ytext: p.ytext!, readOnly: p.readOnly, ariaLabel: cell.name || kindLabel })}</div>;
+    body = <div className="sql-cell">{p.renderSqlEditor({ cellId: cell.id, cellName: cell.name, ytext: p.ytext!, readOnly: p.readOnly, ariaLabel: cell.name || kindLabel })}</div>;
+  } else if (cell.kind === 'chart') {
+    body = <ChartCell spec={cell.spec} readOnly={p.readOnly} sqlNames={p.sqlNames} onSpecChange={p.readOnly ? undefined : p.onSpecChange} />;
   } else {
-    body = <SpecCell spec={cell.spec} />;
+    body = <InputCell name={cell.name} spec={cell.spec} readOnly={p.readOnly} onSpecChange={p.readOnly ? undefined : p.onSpecChange} />;
   }
 
   return (

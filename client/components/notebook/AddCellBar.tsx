@@ -1,17 +1,24 @@
 /** The thin "add cell" bar between cells (and at the end): shows its buttons on hover or focus. */
 import { useTranslation } from 'react-i18next';
+import type { CellKind } from '../../../shared/schema/notebook.ts';
 
-export function AddCellBar({ onAdd, testId }: { onAdd(kind: 'markdown' | 'sql'): void; testId?: string }) {
+const kinds: { kind: CellKind; label: string }[] = [
+  { kind: 'markdown', label: 'addMarkdown' },
+  { kind: 'sql', label: 'addSql' },
+  { kind: 'chart', label: 'addChart' },
+  { kind: 'input', label: 'addInput' },
+];
+
+export function AddCellBar({ onAdd, testId }: { onAdd(kind: CellKind): void; testId?: string }) {
   const { t } = useTranslation('notebook');
   return (
     <div className="add-cell-bar" data-testid={testId ?? 'add-cell-bar'}>
       <span className="add-cell-line" aria-hidden="true" />
-      <button type="button" className="add-cell-button" onClick={() => onAdd('markdown')} aria-label={`${t('addCell')}: ${t('addMarkdown')}`}>
-        + {t('addMarkdown')}
-      </button>
-      <button type="button" className="add-cell-button" onClick={() => onAdd('sql')} aria-label={`${t('addCell')}: ${t('addSql')}`}>
-        + {t('addSql')}
-      </button>
+      {kinds.map(({ kind, label }) => (
+        <button key={kind} type="button" className="add-cell-button" data-kind={kind} onClick={() => onAdd(kind)} aria-label={`${t('addCell')}: ${t(label)}`}>
+          + {t(label)}
+        </button>
+      ))}
       <span className="add-cell-line" aria-hidden="true" />
     </div>
   );

@@ -13,6 +13,9 @@ import { usePresence, useReadOnly, useSessionSnapshot } from '../../sync/hooks.t
 import { PresenceAvatars } from '../presence/PresenceAvatars.tsx';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { LazySqlEditor } from '../../editor/LazySqlEditor.tsx';
+import { SqlCellBody, useNotebookRuntime } from '../../runtime/RuntimeRoot.tsx';
+import { RuntimeProvider } from '../../runtime/notebookRuntime.ts';
+import { RuntimePanel } from '../outputs/RuntimePanel.tsx';
 import { useCurrentUserStore, type CurrentUser } from '../../state/currentUser.ts';
 import { Link } from '../../router.tsx';
 import { NotebookView } from './NotebookView.tsx';
@@ -88,31 +91,50 @@ function OpenNotebook({ session, info }: { session: NotebookSession; info: Noteb
     document.title = `${title || t('untitled')} · ${t('common:appName')}`;
   }, [title, t]);
 
+  // The analysis engine (DuckDB-WASM, loaded on the first run): Run on each SQL cell, outputs
+  // under it, the extracts panel above the cells.
+  const runtime = useNotebookRuntime(session.doc);
   const renderSqlEditor = useCallback<RenderSqlEditor>(
-    (p) => <LazySqlEditor session={session} cellId={p.cellId} ytext={p.ytext} readOnly={p.readOnly} ariaLabel={p.ariaLabel} />,
-    [session],
+    (p) => (
+      <SqlCellBody
+        runtime={runtime}
+        cellId={p.cellId}
+        cellName={p.cellName}
+        renderEditor={(onRunRequest) => (
+          <LazySqlEditor session={session} cellId={p.cellId} ytext={p.ytext} readOnly={p.readOnly} ariaLabel={p.ariaLabel} onRunRequest={onRunRequest} />
+        )}
+      />
+    ),
+    [session, runtime],
   );
   const onActiveCellChange = useCallback((cellId: string | null) => setActiveCell(session, cellId), [session]);
 
   if (!isReady) return <main className="page" id="main"><p className="muted" aria-busy="true">{t('opening')}</p></main>;
   return (
     <main className="page page-notebook" id="main">
-      <NotebookView
-        session={session}
-        readOnly={readOnly}
-        peers={peers}
-        renderSqlEditor={renderSqlEditor}
-        onActiveCellChange={onActiveCellChange}
-        banner={readOnly && role !== null ? <ReadOnlyBanner role={role} reason={server.reason} /> : null}
-        headerExtras={
-          <>
-            <PresenceAvatars session={session} />
-            <ConnectionBadge session={session} />
-            {info && <a className="button button-quiet" href={exportUrl(info.id)} download>{t('export')}</a>}
-            {info && canOnNotebook(info.role, 'notebook.share') && <ShareButton notebookId={info.id} title={title || info.title} />}
-          </>
-        }
-      />
+      <RuntimeProvider runtime={runtime}>
+        <NotebookView
+          session={session}
+          readOnly={readOnly}
+          peers={peers}
+          renderSqlEditor={renderSqlEditor}
+          onActiveCellChange={onActiveCellChange}
+          banner={
+            <>
+              {readOnly && role !== null && <ReadOnlyBanner role={role} reason={server.reason} />}
+              <RuntimePanel />
+            </>
+          }
+          headerExtras={
+            <>
+              <PresenceAvatars session={session} />
+              <ConnectionBadge session={session} />
+              {info && <a className="button button-quiet" href={exportUrl(info.id)} download>{t('export')}</a>}
+              {info && canOnNotebook(info.role, 'notebook.share') && <ShareButton notebookId={info.id} title={title || info.title} />}
+            </>
+          }
+        />
+      </RuntimeProvider>
     </main>
   );
 }

@@ -4,9 +4,9 @@
  * needs (doc, undo manager, local origin), so tests drive it with a real Y.Doc and no socket;
  * `NotebookPage` wires the real session, presence and Monaco.
  */
-import { useCallback, useEffect, useReducer, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { getCellSource, setCellName, type CellKind } from '../../../shared/schema/notebook.ts';
+import { getCellSource, setCellName, setCellSpec, type CellKind } from '../../../shared/schema/notebook.ts';
 import { MadangError } from '../../../shared/errors.ts';
 import type { Peer } from '../../sync/peers.ts';
 import { readCommandKey, type Pending } from '../../keyboard/commandMode.ts';
@@ -60,6 +60,7 @@ export function NotebookView({ session, readOnly, peers, renderSqlEditor, onActi
   const { t, i18n } = useTranslation(['notebook', 'common']);
   const { doc, undoManager, localOrigin } = session;
   const cells = useCells(doc);
+  const sqlNames = useMemo(() => cells.filter((c) => c.kind === 'sql' && c.name).map((c) => c.name), [cells]);
   const selectedCellId = useUiStore((s) => s.selectedCellId);
   const editingCellId = useUiStore((s) => s.editingCellId);
   const isShortcutsOpen = useUiStore((s) => s.isShortcutsOpen);
@@ -202,12 +203,13 @@ export function NotebookView({ session, readOnly, peers, renderSqlEditor, onActi
     return () => document.removeEventListener('keydown', onDocumentKey);
   }, []);
 
-  const addBelow = (anchorId: string | null, kind: 'markdown' | 'sql') => {
+  const addBelow = (anchorId: string | null, kind: CellKind) => {
     const id = guard(() => insertCellNear(session, kind, anchorId, 'below'));
-    if (id) {
-      startEditing(id);
-      requestFocus(id, true);
-    }
+    if (!id) return;
+    const hasEditor = kind === 'markdown' || kind === 'sql';
+    if (hasEditor) startEditing(id);
+    else select(id);
+    requestFocus(id, hasEditor);
   };
 
   const onDragOverCell = (targetId: string) => (e: DragEvent<HTMLElement>) => {
@@ -247,10 +249,11 @@ export function NotebookView({ session, readOnly, peers, renderSqlEditor, onActi
             {!readOnly && index === 0 && (
               <AddCellBar testId="add-cell-bar-top" onAdd={(kind) => {
                 const id = guard(() => insertCellNear(session, kind, cell.id, 'above'));
-                if (id) {
-                  startEditing(id);
-                  requestFocus(id, true);
-                }
+                if (!id) return;
+                const hasEditor = kind === 'markdown' || kind === 'sql';
+                if (hasEditor) startEditing(id);
+                else select(id);
+                requestFocus(id, hasEditor);
               }} />
             )}
             <CellView
@@ -267,6 +270,7 @@ export function NotebookView({ session, readOnly, peers, renderSqlEditor, onActi
               readOnly={readOnly}
               peers={peers.filter((p) => p.cellId === cell.id)}
               localOrigin={localOrigin}
+              sqlNames={sqlNames}
               dropIndicator={drop?.targetId === cell.id ? drop.position : null}
               renderSqlEditor={renderSqlEditor}
               onSelect={() => select(cell.id)}
@@ -277,6 +281,10 @@ export function NotebookView({ session, readOnly, peers, renderSqlEditor, onActi
               onKindChange={(kind: CellKind) => guard(() => changeCellKind(session, cell.id, kind))}
               onNameCommit={(name) => guard(() => {
                 setCellName(doc, cell.id, name, localOrigin);
+                undoManager.stopCapturing();
+              })}
+              onSpecChange={(spec) => guard(() => {
+                setCellSpec(doc, cell.id, spec, localOrigin);
                 undoManager.stopCapturing();
               })}
               onMove={(step) => guard(() => moveCellBy(session, cell.id, step))}

@@ -9,6 +9,7 @@ import {
   deleteCell,
   getCell,
   insertCell,
+  listCells,
   moveCell,
   orderedCellIds,
   setCellKind,
@@ -36,6 +37,7 @@ function endStep(session: EditingSession): void {
 
 export function insertCellNear(session: EditingSession, kind: CellKind, anchorId: string | null, where: 'above' | 'below'): string {
   const ids = orderedCellIds(session.doc);
+  const { name, spec } = kind === 'chart' || kind === 'input' ? starterFor(session, kind, anchorId) : { name: '', spec: null };
   let afterId: string | null | undefined;
   if (anchorId === null || !ids.includes(anchorId)) afterId = where === 'above' ? null : undefined;
   else if (where === 'below') afterId = anchorId;
@@ -43,9 +45,27 @@ export function insertCellNear(session: EditingSession, kind: CellKind, anchorId
     const i = ids.indexOf(anchorId);
     afterId = i > 0 ? ids[i - 1] : null;
   }
-  const id = insertCell(session.doc, { kind, afterId }, session.localOrigin);
+  const id = insertCell(session.doc, { kind, afterId, name, spec }, session.localOrigin);
   endStep(session);
   return id;
+}
+
+/**
+ * A new chart draws the nearest named SQL cell above it (or the last one); a new input gets a
+ * free name (`input_1`, ...) so `$input_1` works at once. Both open with a valid, minimal spec.
+ */
+export function starterFor(session: EditingSession, kind: 'chart' | 'input', anchorId: string | null): { name: string; spec: unknown } {
+  const cells = listCells(session.doc);
+  if (kind === 'input') {
+    const taken = new Set(cells.map((c) => c.name.toLowerCase()));
+    let n = 1;
+    while (taken.has(`input_${n}`)) n++;
+    return { name: `input_${n}`, spec: { type: 'text' } };
+  }
+  const upto = anchorId ? cells.findIndex((c) => c.id === anchorId) : cells.length - 1;
+  const above = cells.slice(0, upto < 0 ? cells.length : upto + 1).reverse();
+  const source = above.find((c) => c.kind === 'sql' && c.name) ?? cells.find((c) => c.kind === 'sql' && c.name);
+  return { name: '', spec: source ? { mark: 'barY', data: source.name } : { mark: 'barY' } };
 }
 
 /** Moves a cell one place up (-1) or down (+1); returns false at either end. */

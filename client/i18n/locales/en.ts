@@ -83,6 +83,8 @@ export const en: Strings<typeof ko> = {
     addCell: 'Add cell',
     addMarkdown: 'Markdown',
     addSql: 'SQL',
+    addChart: 'Chart',
+    addInput: 'Input',
     markdownEmpty: 'Empty Markdown cell. Double-click to edit.',
     markdownEditorLabel: 'Edit Markdown',
     specLabel: 'Settings (JSON, read-only)',

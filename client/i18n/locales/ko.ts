@@ -81,6 +81,8 @@ export const ko = {
     addCell: '셀 추가',
     addMarkdown: '마크다운',
     addSql: 'SQL',
+    addChart: '차트',
+    addInput: '입력',
     markdownEmpty: '빈 마크다운 셀입니다. 두 번 눌러 편집하세요.',
     markdownEditorLabel: '마크다운 편집',
     specLabel: '설정 (JSON, 읽기 전용)',
