@@ -14,6 +14,7 @@ import { toPlainRows } from '../../charts/tableRows.ts';
 import { useChartText } from '../../charts/strings.ts';
 import { chartRowLimit, useCellResult, useRuntimeInstance } from '../../runtime/notebookRuntime.ts';
 import { ChartEditor, type ColumnOption } from './ChartEditor.tsx';
+import '../../charts/charts.css';
 
 /** The data a chart draws, as the runtime reports it. */
 export interface ChartSource {
@@ -35,7 +36,8 @@ export interface ChartCellViewProps {
 
 export function ChartCellView({ spec, readOnly, source, sqlNames = [], onSpecChange }: ChartCellViewProps) {
   const { lang, t } = useChartText();
-  const [editing, setEditing] = useState(false);
+  // A new cell has no settings yet: open its editor straight away.
+  const [editing, setEditing] = useState(() => spec === null || spec === undefined);
   const parsed = useMemo(() => parseChartSpec(spec), [spec]);
   const plain = useMemo(() => toPlainRows(source.table ?? null), [source.table]);
   const columns = useMemo(

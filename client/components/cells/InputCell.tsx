@@ -17,6 +17,7 @@ import { toPlainRows } from '../../charts/tableRows.ts';
 import { useChartText } from '../../charts/strings.ts';
 import { useCellResult, useRuntimeInstance, useRuntimeSnapshot, type NotebookRuntime } from '../../runtime/notebookRuntime.ts';
 import { InputCellEditor } from './InputCellEditor.tsx';
+import '../../charts/charts.css';
 
 export interface InputCellViewProps {
   name: string;
@@ -46,7 +47,8 @@ function formatValue(v: InputValue, lang: ChartLang): string {
 
 export function InputCellView(p: InputCellViewProps) {
   const { lang, t } = useChartText();
-  const [editing, setEditing] = useState(false);
+  // A new cell has no settings yet: open its editor straight away.
+  const [editing, setEditing] = useState(() => p.spec === null || p.spec === undefined);
   const parsed = useMemo(() => parseInputSpec(p.spec), [p.spec]);
   const canEdit = !p.readOnly && p.onSpecChange !== undefined;
 
