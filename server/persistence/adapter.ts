@@ -40,6 +40,12 @@ export interface NotebookStore {
    */
   appendUpdate(notebookId: string, update: Uint8Array): Promise<number>;
   /**
+   * Optional: appends several updates atomically (consecutive seqs, in order) and returns the last
+   * seq. The collab room stores a batch with it when present (one commit instead of one per
+   * update); otherwise it calls `appendUpdate` for each.
+   */
+  appendUpdates?(notebookId: string, updates: Uint8Array[]): Promise<number>;
+  /**
    * Replaces the snapshot with `snapshot` (covering every update up to and including `uptoSeq`)
    * and drops those updates, atomically. Updates appended after `uptoSeq` are kept.
    */

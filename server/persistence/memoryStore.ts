@@ -85,6 +85,12 @@ export function createMemoryNotebookStore(opts: { now?: () => Date } = {}): Note
       return seq;
     },
 
+    async appendUpdates(notebookId, updates) {
+      const e = entry(notebookId);
+      for (const u of updates) e.updates.push({ seq: ++e.lastSeq, data: u.slice() });
+      return e.lastSeq;
+    },
+
     async compact(notebookId, snapshot, uptoSeq) {
       if (!Number.isInteger(uptoSeq) || uptoSeq < 0) throw new RangeError(`invalid uptoSeq: ${uptoSeq}`);
       const e = entry(notebookId);

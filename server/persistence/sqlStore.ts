@@ -40,8 +40,28 @@ export function createSqlNotebookStore(db: Kysely<NotebookTables>, opts: SqlStor
           0) + 1, ?, ?) returning seq`),
     touch: raw.prepare<[string, string, string]>('update notebooks set updated_at = ? where id = ? and updated_at < ?'),
   };
+  // One synchronous transaction: nothing else can run on the connection in between.
+  const appendMany = fast && raw && raw.transaction((notebookId: string, buffers: Buffer[], createdAt: string): number => {
+    let seq = 0;
+    for (const b of buffers) seq = Number(fast.append.get(notebookId, notebookId, notebookId, b, createdAt)?.seq);
+    return seq;
+  });
   /** notebook id -> when this store last refreshed its `updated_at` (ms). */
   const lastTouched = new Map<string, number>();
+
+  async function touch(notebookId: string, at: Date): Promise<void> {
+    if (at.getTime() - (lastTouched.get(notebookId) ?? -Infinity) < touchIntervalMs) return;
+    lastTouched.set(notebookId, at.getTime());
+    // The WHERE keeps another writer's newer timestamp (and writes no page when nothing changes).
+    const createdAt = at.toISOString();
+    const threshold = new Date(at.getTime() - touchIntervalMs).toISOString();
+    if (fast && raw && !raw.inTransaction) fast.touch.run(createdAt, notebookId, threshold);
+    else {
+      await db.updateTable('notebooks').set({ updated_at: createdAt })
+        .where('id', '=', notebookId).where('updated_at', '<', threshold)
+        .execute();
+    }
+  }
 
   async function lastSeqOf(trx: Kysely<NotebookTables>, notebookId: string): Promise<number> {
     const r = await sql<{ last: number | null }>`select coalesce(
@@ -129,12 +149,8 @@ export function createSqlNotebookStore(db: Kysely<NotebookTables>, opts: SqlStor
         if (fast && raw && !raw.inTransaction) {
           seq = Number(fast.append.get(notebookId, notebookId, notebookId, toBuffer(update), createdAt)?.seq);
         } else {
-          const seqExpr = sql<number>`coalesce(
-              (select max(seq) from doc_updates where notebook_id = ${notebookId}),
-              (select upto_seq from doc_snapshots where notebook_id = ${notebookId}),
-              0) + 1`;
           const row = await db.insertInto('doc_updates')
-            .values({ notebook_id: notebookId, seq: seqExpr, data: toBuffer(update), created_at: createdAt })
+            .values({ notebook_id: notebookId, seq: nextSeqExpr(notebookId), data: toBuffer(update), created_at: createdAt })
             .returning('seq')
             .executeTakeFirstOrThrow();
           seq = Number(row.seq);
@@ -143,17 +159,35 @@ export function createSqlNotebookStore(db: Kysely<NotebookTables>, opts: SqlStor
         if (isConstraintError(err, 'FOREIGNKEY')) throw notFound(notebookId, err);
         throw err;
       }
-      if (at.getTime() - (lastTouched.get(notebookId) ?? -Infinity) >= touchIntervalMs) {
-        lastTouched.set(notebookId, at.getTime());
-        // The WHERE keeps another writer's newer timestamp (and writes no page when nothing changes).
-        const threshold = new Date(at.getTime() - touchIntervalMs).toISOString();
-        if (fast && raw && !raw.inTransaction) fast.touch.run(createdAt, notebookId, threshold);
-        else {
-          await db.updateTable('notebooks').set({ updated_at: createdAt })
-            .where('id', '=', notebookId).where('updated_at', '<', threshold)
-            .execute();
+      await touch(notebookId, at);
+      return seq;
+    },
+
+    async appendUpdates(notebookId, updates) {
+      if (updates.length === 0) return lastSeqOf(db, notebookId);
+      const at = now();
+      const createdAt = at.toISOString();
+      let seq: number;
+      try {
+        if (appendMany && raw && !raw.inTransaction) {
+          seq = appendMany(notebookId, updates.map(toBuffer), createdAt);
+        } else {
+          seq = await db.transaction().execute(async (trx) => {
+            let last = 0;
+            for (const u of updates) {
+              const row = await trx.insertInto('doc_updates')
+                .values({ notebook_id: notebookId, seq: nextSeqExpr(notebookId), data: toBuffer(u), created_at: createdAt })
+                .returning('seq').executeTakeFirstOrThrow();
+              last = Number(row.seq);
+            }
+            return last;
+          });
         }
+      } catch (err) {
+        if (isConstraintError(err, 'FOREIGNKEY')) throw notFound(notebookId, err);
+        throw err;
       }
+      await touch(notebookId, at);
       return seq;
     },
 
@@ -185,6 +219,14 @@ export function createSqlNotebookStore(db: Kysely<NotebookTables>, opts: SqlStor
       if (opts.ownsDatabase) await db.destroy();
     },
   };
+}
+
+/** The next seq, computed inside the INSERT (see the header comment). */
+function nextSeqExpr(notebookId: string) {
+  return sql<number>`coalesce(
+      (select max(seq) from doc_updates where notebook_id = ${notebookId}),
+      (select upto_seq from doc_snapshots where notebook_id = ${notebookId}),
+      0) + 1`;
 }
 
 function toRecord(row: Selectable<NotebooksTable>): NotebookRecord {

@@ -335,9 +335,8 @@ export class Room {
     const changes = this.#captured;
     this.#captured = [];
     if (changes.length > 0) {
-      const merged = changes.length === 1 ? changes[0].update : Y.mergeUpdates(changes.map((c) => c.update));
       try {
-        this.#lastSeq = await this.opts.store.appendUpdate(this.id, merged);
+        this.#lastSeq = await this.#store(changes.map((c) => c.update));
       } catch (err) {
         this.opts.logger.error({ err, notebookId: this.id }, 'storing a collab update failed; closing the room');
         for (const task of batch) if (task.kind === 'edit') task.reject(err);
@@ -365,6 +364,20 @@ export class Room {
     }
     for (const [conn, err] of malformed) this.#closeMalformed(conn, err);
     if (changes.length > 0) this.#afterStored();
+  }
+
+  /**
+   * One append per change, in one commit when the store can. (Not `Y.mergeUpdates`: it re-sorts
+   * its decoders per client segment, quadratic in the batch, and a server that fell behind under
+   * load then fell further behind merging ever larger batches.)
+   */
+  async #store(updates: Uint8Array[]): Promise<number> {
+    const { store } = this.opts;
+    if (updates.length === 1) return store.appendUpdate(this.id, updates[0]);
+    if (store.appendUpdates) return store.appendUpdates(this.id, updates);
+    let seq = 0;
+    for (const u of updates) seq = await store.appendUpdate(this.id, u);
+    return seq;
   }
 
   #afterStored(): void {

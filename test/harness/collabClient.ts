@@ -69,6 +69,7 @@ export async function startCollabServer(input: AccessTable & {
   store: NotebookStore;
   compactEvery?: number;
   compactIdleMs?: number;
+  pingIntervalMs?: number;
   port?: number;
 }): Promise<RunningCollab> {
   const server = http.createServer((_req, res) => { res.statusCode = 404; res.end(); });
@@ -80,6 +81,7 @@ export async function startCollabServer(input: AccessTable & {
       const row = await input.store.getNotebook(id);
       return row !== null && row.deletedAt === null;
     },
+    pingIntervalMs: input.pingIntervalMs,
   });
   await new Promise<void>((resolve) => server.listen(input.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -171,9 +173,9 @@ export function stateCovers(big: Y.Doc, small: Y.Doc): boolean {
 }
 
 /** Opens a raw `ws` socket to the collab URL; resolves with the socket or the HTTP status it got. */
-export function rawConnect(url: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket } | { status: number; body: string }> {
+export function rawConnect(url: string, headers: Record<string, string> = {}, opts: { autoPong?: boolean } = {}): Promise<{ ws: WebSocket } | { status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
+    const ws = new WebSocket(url, { headers, autoPong: opts.autoPong ?? true });
     ws.once('open', () => resolve({ ws }));
     ws.once('unexpected-response', (_req, res) => {
       let body = '';

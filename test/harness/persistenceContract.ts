@@ -72,6 +72,19 @@ export function runPersistenceContract(name: string, makeStore: MakeStore, opts:
       expect(await store.countUpdates('nb-p1-aaa')).toBe(5);
     });
 
+    it('[P1] appendUpdates (when offered) stores a batch in order with consecutive seqs', async (ctx) => {
+      if (!store.appendUpdates) { ctx.skip(); return; }
+      await store.createNotebook({ id: 'nb-p1-bbb', title: 'P1b' });
+      expect(await store.appendUpdate('nb-p1-bbb', bytes(0))).toBe(1);
+      const batch = [bytes(1), bytes(2, 2), bytes(3, 3, 3)];
+      const [last, after] = await Promise.all([store.appendUpdates('nb-p1-bbb', batch), store.appendUpdate('nb-p1-bbb', bytes(4))]);
+      batch[0].fill(9);
+      expect(last).toBe(4);
+      expect(after).toBe(5);
+      expect((await store.loadDoc('nb-p1-bbb')).updates.map((u) => Array.from(u))).toEqual([[0], [1], [2, 2], [3, 3, 3], [4]]);
+      await expect(store.appendUpdates('nb-missing', [bytes(1)])).rejects.toThrow();
+    });
+
     it('[P2] concurrent appends get distinct increasing seqs and none is lost', async () => {
       await store.createNotebook({ id: 'nb-p2-aaa', title: 'P2' });
       await store.createNotebook({ id: 'nb-p2-bbb', title: 'P2b' });

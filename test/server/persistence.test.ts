@@ -29,16 +29,19 @@ describe('SQLite store sharing the connection', () => {
       const store = createSqlNotebookStore(db);
       await store.createNotebook({ id: 'nb-tx-aaa', title: 'a' });
       let append: Promise<number> | undefined;
+      let appendMany: Promise<number> | undefined;
       await expect(db.transaction().execute(async (trx) => {
         await trx.insertInto('notebooks')
           .values({ id: 'nb-tx-bbb', title: 'b', created_at: 'x', updated_at: 'x', deleted_at: null, created_by: null })
           .execute();
         append = store.appendUpdate('nb-tx-aaa', Uint8Array.from([1, 2]));
+        appendMany = store.appendUpdates?.('nb-tx-aaa', [Uint8Array.from([3]), Uint8Array.from([4])]);
         await new Promise((r) => setTimeout(r, 5));
         throw new Error('rollback');
       })).rejects.toThrow('rollback');
       expect(await append).toBe(1);
-      expect((await store.loadDoc('nb-tx-aaa')).updates.map((u) => Array.from(u))).toEqual([[1, 2]]);
+      expect(await appendMany).toBe(3);
+      expect((await store.loadDoc('nb-tx-aaa')).updates.map((u) => Array.from(u))).toEqual([[1, 2], [3], [4]]);
       expect(await store.getNotebook('nb-tx-bbb')).toBeNull();
     } finally {
       await db.destroy();

@@ -12,6 +12,7 @@ import type { NotebookStore } from '../../server/persistence/adapter.ts';
 import { openDatabase } from '../../server/persistence/database.ts';
 import { createMemoryNotebookStore } from '../../server/persistence/memoryStore.ts';
 import { createSqlNotebookStore } from '../../server/persistence/sqlStore.ts';
+import { RoomManager } from '../../server/sync/rooms.ts';
 import { closeReasons, maxMessageBytes } from '../../shared/protocol.ts';
 import { getCellSource, initNotebook, insertCell, listCells, readMeta, setTitle } from '../../shared/schema/notebook.ts';
 import {
@@ -229,6 +230,49 @@ describe('collab server', () => {
     await server.rooms.closeRoom(nb);
     expect(await closed).toEqual(closeReasons.notFound);
     expect(server.rooms.roomCount).toBe(0);
+  });
+});
+
+describe('RoomManager', () => {
+  it('concurrent getRoom calls share one load from storage, and closeAll unloads', async () => {
+    const real = createMemoryNotebookStore();
+    await real.createNotebook({ id: nb, title: 't', initialUpdate: initialUpdate('불러오기') });
+    let loads = 0;
+    const store: NotebookStore = { ...real, loadDoc: (id) => { loads++; return real.loadDoc(id); } };
+    const rooms = new RoomManager({ store });
+    const [r1, r2, r3] = await Promise.all([rooms.getRoom(nb), rooms.getRoom(nb), rooms.getRoom(nb)]);
+    expect(loads).toBe(1);
+    expect(r1).toBe(r2);
+    expect(r2).toBe(r3);
+    expect(readMeta(r1.doc).title).toBe('불러오기');
+    expect(rooms.loadedDoc(nb)).toBe(r1.doc);
+    await rooms.closeAll();
+    expect(rooms.roomCount).toBe(0);
+    expect(rooms.loadedDoc(nb)).toBeUndefined();
+    await expect(rooms.getRoom(nb)).rejects.toThrow(/shutting down/);
+  });
+});
+
+describe('collab server keepalive', () => {
+  it('drops a socket that stops answering pings and keeps one that answers', async () => {
+    const store = createMemoryNotebookStore();
+    await store.createNotebook({ id: nb, title: 't', initialUpdate: initialUpdate('t') });
+    const server = await startCollabServer({ ...access, store, pingIntervalMs: 40 });
+    try {
+      const url = `${server.collabUrl}/${nb}`;
+      const silent = await rawConnect(url, { cookie: 'session=ann' }, { autoPong: false });
+      const lively = await rawConnect(url, { cookie: 'session=bo' });
+      if (!('ws' in silent) || !('ws' in lively)) throw new Error('upgrade refused');
+      let pings = 0;
+      lively.ws.on('ping', () => { pings++; });
+      const code = await new Promise<number>((resolve) => silent.ws.once('close', (c) => resolve(c)));
+      expect(code).toBe(1006); // terminated: no close handshake
+      await waitFor(() => pings >= 3, 'pings to the live socket');
+      expect(lively.ws.readyState).toBe(lively.ws.OPEN);
+      lively.ws.close();
+    } finally {
+      await server.close();
+    }
   });
 });
 
