@@ -7,7 +7,7 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import type * as PlotModule from '@observablehq/plot';
 import { ChartSpecError, chartNotes, type ChartRow, type ChartSpec, type SpecProblem } from '../../shared/chartSpec.ts';
-import type { DistrictLayer } from '../../shared/geo/seoulGu.ts';
+import { loadSeoulGu, type DistrictLayer } from '../../shared/geo/seoulGu.ts';
 import { renderChart } from './renderPlot.ts';
 import { useChartText } from './strings.ts';
 
@@ -26,7 +26,7 @@ export function loadPlot(): Promise<typeof PlotModule> {
 }
 
 export function loadGeoLayer(): Promise<DistrictLayer> {
-  geoPromise ??= import('../../shared/geo/seoulGu.ts').then((m) => m.loadSeoulGu()).then((g) => (loadedGeo = g), (err: unknown) => {
+  geoPromise ??= loadSeoulGu().then((g) => (loadedGeo = g), (err: unknown) => {
     geoPromise = null;
     throw err;
   });

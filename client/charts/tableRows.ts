@@ -3,8 +3,12 @@
  * TIMESTAMP as epoch milliseconds, so those become `Date`s (Plot then uses a time scale);
  * BIGINT becomes a number (the engine already casts it, this guards other sources).
  */
-import { DataType, util, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import { normalizeRows, type ChartRow } from '../../shared/chartSpec.ts';
+
+const arrowDecimal = 7;
+const arrowDate = 8;
+const arrowTimestamp = 10;
 
 export interface PlainRows {
   rows: ChartRow[];
@@ -22,11 +26,14 @@ export function toPlainRows(data: Table | readonly ChartRow[] | null | undefined
   const fields = table.schema.fields;
   const columns = fields.map((f) => f.name);
   const converters = fields.map((f) => {
-    const t = f.type;
-    if (DataType.isDate(t) || DataType.isTimestamp(t)) return (v: unknown) => (typeof v === 'number' ? new Date(v) : v);
-    if (DataType.isDecimal(t)) {
-      const scale = (t as unknown as { scale: number }).scale;
-      return (v: unknown) => (v === null || v === undefined ? v : util.bigNumToNumber(v as never, scale));
+    // Arrow's type ids (enum Type), read without importing Arrow's runtime: the notebook page
+    // loads Arrow only with the engine.
+    const typeId = (f.type as { typeId: number }).typeId;
+    if (typeId === arrowDate || typeId === arrowTimestamp) return (v: unknown) => (typeof v === 'number' ? new Date(v) : v);
+    // DECIMAL arrives as a double (the engine casts it); a raw Arrow decimal is unscaled, so scale it.
+    if (typeId === arrowDecimal) {
+      const scale = (f.type as unknown as { scale: number }).scale;
+      return (v: unknown) => (typeof v === 'number' || v === null || v === undefined ? v : Number(String(v)) / 10 ** scale);
     }
     return (v: unknown) => (typeof v === 'bigint' ? Number(v) : v);
   });
