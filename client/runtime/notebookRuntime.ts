@@ -19,6 +19,7 @@ import type { SqlAnalysisResult } from '../../shared/reactivity/sqlRefs.ts';
 import type { CellRunState } from '../../shared/reactivity/cellState.ts';
 import { NotebookRuntime, type CellResultInfo, type RuntimeSnapshot } from './scheduler.ts';
 import { engineApi, type EngineApi } from './engineApi.ts';
+import { loadExtract } from '../duckdb/extractLoader.ts';
 
 export const chartRowLimit = 100_000;
 
@@ -37,17 +38,16 @@ export function createNotebookRuntime(doc: Y.Doc): NotebookRuntime {
       const { getEngine } = await import('../duckdb/duckdbClient.ts');
       return engineApi(await getEngine(onProgress));
     },
-    async loadExtract(name, api, report) {
-      const { loadExtract } = await import('../duckdb/extractLoader.ts');
-      return loadExtract(name, api, report);
-    },
+    loadExtract: (name, api, report) => loadExtract(name, api, report),
   });
 }
 
 const RuntimeContext = createContext<NotebookRuntime | null>(null);
 
-export function RuntimeProvider({ runtime, children }: { runtime: NotebookRuntime; children: ReactNode }) {
+/** `runtime` may be null while it is being created: cells render without outputs until then. */
+export function RuntimeProvider({ runtime, children }: { runtime: NotebookRuntime | null; children: ReactNode }) {
   useEffect(() => {
+    if (!runtime) return;
     // Tests and the benchmark drive the runtime from outside (never used by the app itself).
     (window as unknown as { __madangRuntime?: NotebookRuntime }).__madangRuntime = runtime;
   }, [runtime]);

@@ -1,0 +1,218 @@
+/**
+ * The analysis engine end to end: real server, production build, headless Chromium.
+ * - the home page never downloads DuckDB;
+ * - a three-cell chain computes on the bike-accident extract; editing the first cell re-runs the
+ *   other two, and the numbers match native DuckDB on the same CSV;
+ * - a 1,000,000-row result scrolls (rows far down are fetched as they come into view);
+ * - cycles, unknown names, query errors (with the line) and 0-row results show in place;
+ * - a second person sees the same cells and computes the same numbers in their own browser;
+ * - a reload takes the extract from the browser cache; nothing leaves 127.0.0.1.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPerson, signInThroughPage, type Person } from '../harness/browser.ts';
+import { startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
+
+const clientDir = path.resolve('dist/client');
+const bikeCsv = path.resolve('server/data/public/bike_accidents_by_gu/bike.csv');
+
+function ensureBuilt(): void {
+  if (existsSync(path.join(clientDir, 'index.html'))) return;
+  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('vite build failed');
+}
+
+const notebook = `---
+title: 엔진 시험 / Engine test
+lang: ko
+extracts:
+  - bike_accidents_by_gu
+---
+
+\`\`\`sql base
+SELECT 연도, 가해_발생건수 AS n
+FROM bike_accidents_by_gu
+WHERE 자치구 = '소계'
+\`\`\`
+
+\`\`\`sql doubled
+SELECT 연도, n * 2 AS n2 FROM base
+\`\`\`
+
+\`\`\`sql total
+SELECT sum(n2) AS total, count(*) AS years FROM doubled
+\`\`\`
+
+\`\`\`sql big
+SELECT range AS i, range % 97 AS g FROM range(1000000)
+\`\`\`
+
+\`\`\`sql cyc_a
+SELECT * FROM cyc_b
+\`\`\`
+
+\`\`\`sql cyc_b
+SELECT * FROM cyc_a
+\`\`\`
+
+\`\`\`sql broken
+SELECT 연도,
+       no_such_column
+FROM base
+\`\`\`
+
+\`\`\`sql lost
+SELECT * FROM nowhere_table
+\`\`\`
+
+\`\`\`sql nothing
+SELECT * FROM base WHERE n < 0
+\`\`\`
+`;
+
+let server: TestServer;
+let browser: Browser;
+let minji: TestUser;
+let alice: TestUser;
+let a: Person;
+let b: Person;
+let notebookPath = '';
+const expectedConsole = [/status of 401/];
+
+async function nativeTotal(fromYear: number): Promise<{ total: number; years: number }> {
+  const inst = await DuckDBInstance.create(':memory:');
+  const c = await inst.connect();
+  const r = await c.runAndReadAll(`SELECT sum(가해_발생건수 * 2)::DOUBLE AS total, count(*)::DOUBLE AS years FROM read_csv('${bikeCsv}') WHERE 자치구 = '소계' AND 연도 >= ${fromYear}`);
+  const [total, years] = r.getRows()[0]!.map(Number);
+  c.closeSync();
+  inst.closeSync();
+  return { total: total!, years: years! };
+}
+
+beforeAll(async () => {
+  ensureBuilt();
+  server = await startTestServer({ clientDir });
+  minji = await server.createUser({ name: '김민지', org: '마포 자전거 시민모임', orgKind: 'cso', role: 'analyst' });
+  alice = await server.createUser({ name: 'Alice Park', org: 'Seoul Data Lab', orgKind: 'expert', role: 'analyst' });
+  const owner = await server.clientFor(minji);
+  const res = await owner.post('/api/notebooks/import', { markdown: notebook });
+  expect(res.status, res.text).toBe(201);
+  const id = res.json<{ id: string }>().id;
+  const share = await owner.post(`/api/notebooks/${encodeURIComponent(id)}/members`, { email: alice.email, role: 'editor' });
+  expect(share.status, share.text).toBeLessThan(300);
+  notebookPath = `/n/${encodeURIComponent(id)}`;
+  browser = await launchBrowser();
+  a = await openPerson(browser, server.url);
+  b = await openPerson(browser, server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function cellIdOf(page: Page, name: string): Promise<string> {
+  await page.waitForFunction((n) => Boolean((window as any).__madangRuntime?.cellIdByName(n)), name, { timeout: 30_000 });
+  return page.evaluate((n) => (window as any).__madangRuntime.cellIdByName(n) as string, name);
+}
+
+function output(page: Page, cellId: string) {
+  return page.locator(`[data-testid="cell-output"][data-cell-id="${cellId}"]`);
+}
+
+async function waitStatus(page: Page, name: string, status: string, timeout = 60_000): Promise<string> {
+  const id = await cellIdOf(page, name);
+  await expect.poll(() => output(page, id).getAttribute('data-status'), { timeout }).toBe(status);
+  return id;
+}
+
+/** Text of row `row` of a cell's grid, cell by cell. */
+async function gridRow(page: Page, cellId: string, row: number): Promise<string[]> {
+  const cells = output(page, cellId).locator(`[data-testid="result-grid-row"][data-row="${row}"] [role="gridcell"]`);
+  await expect.poll(async () => (await cells.allTextContents()).join('|'), { timeout: 20_000 }).not.toMatch(/^$|…/);
+  return cells.allTextContents();
+}
+
+describe('the analysis engine', () => {
+  it('the home page does not download DuckDB', async () => {
+    await signInThroughPage(a.page, minji.email, minji.password, '/');
+    await a.page.getByTestId('new-notebook-button').waitFor();
+    expect(a.requests.filter((u) => /duckdb|\.wasm|parquet/i.test(u))).toEqual([]);
+  });
+
+  it('computes a three-cell chain on the extract, with the engine and extract progress shown', async () => {
+    await a.page.goto(notebookPath);
+    await a.page.getByTestId('runtime-panel').waitFor();
+    const totalId = await waitStatus(a.page, 'total', 'done', 90_000);
+    const expected = await nativeTotal(0);
+    expect(await gridRow(a.page, totalId, 0)).toEqual([String(expected.total), String(expected.years)]);
+    await expect.poll(() => a.page.locator('[data-testid="extract-status"][data-extract="bike_accidents_by_gu"]').getAttribute('data-phase')).toBe('ready');
+    expect(a.requests.some((u) => /duckdb-(eh|mvp)[^/]*\.wasm/.test(u))).toBe(true);
+    expect(a.requests.some((u) => u.includes('/api/extracts/bike_accidents_by_gu/1/arrow'))).toBe(true);
+  });
+
+  it('shows cycles, unknown names, query errors with their line, and 0-row results in place', async () => {
+    const cycA = await waitStatus(a.page, 'cyc_a', 'blocked');
+    await expect(output(a.page, cycA).getByTestId('cell-problem').textContent()).resolves.toContain('cyc_a → cyc_b');
+    const lost = await waitStatus(a.page, 'lost', 'blocked');
+    await expect(output(a.page, lost).getByTestId('cell-problem').textContent()).resolves.toContain('nowhere_table');
+    const broken = await waitStatus(a.page, 'broken', 'error');
+    const errorText = await output(a.page, broken).getByTestId('cell-error').textContent();
+    expect(errorText).toContain('no_such_column');
+    expect(errorText).toMatch(/2번째 줄|line 2/);
+    // Monaco draws the error marker (a squiggle) in the failing cell's editor
+    await expect.poll(() => a.page.locator(`[data-testid="cell"][data-cell-id="${broken}"] .monaco-editor .squiggly-error`).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const nothing = await waitStatus(a.page, 'nothing', 'done');
+    await expect(output(a.page, nothing).getByTestId('cell-empty').isVisible()).resolves.toBe(true);
+  });
+
+  it('a 1,000,000-row result scrolls: rows far down are fetched from DuckDB as they come into view', async () => {
+    const big = await waitStatus(a.page, 'big', 'done');
+    const grid = output(a.page, big).getByTestId('result-grid');
+    expect(await grid.getAttribute('data-row-count')).toBe('1000000');
+    expect(await gridRow(a.page, big, 0)).toEqual(['0', '0']);
+    const body = output(a.page, big).getByTestId('result-grid-body');
+    await body.evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
+    const firstRow = () => output(a.page, big).getByTestId('result-grid-row').first().getAttribute('data-row');
+    await expect.poll(async () => Number(await firstRow())).toBeGreaterThan(400_000);
+    const firstShown = Number(await firstRow());
+    expect(firstShown).toBeLessThan(600_000);
+    expect(await gridRow(a.page, big, firstShown)).toEqual([String(firstShown), String(firstShown % 97)]);
+    await body.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await expect.poll(() => output(a.page, big).getByTestId('result-grid-row').last().getAttribute('data-row')).toBe('999999');
+    expect(await gridRow(a.page, big, 999_999)).toEqual(['999999', String(999_999 % 97)]);
+    // only a window of rows is in the DOM
+    expect(await output(a.page, big).getByTestId('result-grid-row').count()).toBeLessThan(40);
+  });
+
+  it('editing the first cell re-runs its dependants; a second person computes the same numbers locally', async () => {
+    const baseId = await cellIdOf(a.page, 'base');
+    const totalId = await cellIdOf(a.page, 'total');
+    const editor = a.page.locator(`[data-testid="cell"][data-cell-id="${baseId}"] .monaco-editor`);
+    await editor.locator('.view-lines').click();
+    await a.page.keyboard.press('Control+End');
+    await a.page.keyboard.type(' AND 연도 >= 2015');
+    const expected = await nativeTotal(2015);
+    await expect.poll(async () => (await gridRow(a.page, totalId, 0)).join('|'), { timeout: 30_000 }).toBe(`${expected.total}|${expected.years}`);
+
+    await signInThroughPage(b.page, alice.email, alice.password, notebookPath);
+    const bTotal = await waitStatus(b.page, 'total', 'done', 90_000);
+    expect(bTotal).toBe(totalId);
+    await expect.poll(async () => (await gridRow(b.page, bTotal, 0)).join('|'), { timeout: 30_000 }).toBe(`${expected.total}|${expected.years}`);
+    expect(b.requests.some((u) => /duckdb-(eh|mvp)[^/]*\.wasm/.test(u))).toBe(true);
+  });
+
+  it('a reload takes the extract from the browser cache; nothing left 127.0.0.1', async () => {
+    const before = a.requests.filter((u) => u.includes('/arrow')).length;
+    await a.page.reload();
+    await waitStatus(a.page, 'total', 'done', 90_000);
+    await expect.poll(() => a.page.locator('[data-testid="extract-status"][data-extract="bike_accidents_by_gu"]').getAttribute('data-from-cache')).toBe('true');
+    expect(a.requests.filter((u) => u.includes('/arrow')).length).toBe(before);
+    a.assertClean(expectedConsole);
+    b.assertClean(expectedConsole);
+  });
+});
