@@ -75,7 +75,7 @@ export function anonymize(policy: Policy, input: EncodedInput, options: { exhaus
   const impossible = impossibility(policy, input, models);
   if (impossible) return { report: { ...report, reason: impossible }, optimum: null };
 
-  const base = buildTable(input.qi, input.sens, input.count.length, input.count);
+  const base = buildTable(input.qi, input.sens, input.count.length, input.count, [...input.hierarchies.map((h) => h.values.length), ...input.sensDistinct]);
   const leafCounts = input.hierarchies.map((h, j) => {
     const counts = new Int32Array(h.values.length);
     for (let i = 0; i < base.rows; i++) counts[base.qi[j][i]] += base.count[i];

@@ -101,11 +101,19 @@ export function encodeHierarchy(column: string, rows: string[][], values: string
   return { column, maxLevel, values, codes, labels, shares, domainSize: rows.length };
 }
 
-/** Map from codes at level `from` to codes at level `to` (to >= from). */
+const levelMaps = new WeakMap<EncodedHierarchy, Map<number, Int32Array>>();
+
+/** Map from codes at level `from` to codes at level `to` (to >= from); cached per hierarchy. */
 export function levelMap(h: EncodedHierarchy, from: number, to: number): Int32Array {
+  let maps = levelMaps.get(h);
+  if (!maps) levelMaps.set(h, (maps = new Map()));
+  const key = from * 1024 + to;
+  const cached = maps.get(key);
+  if (cached) return cached;
   const map = new Int32Array(h.labels[from].length);
   const a = h.codes[from];
   const b = h.codes[to];
   for (let leaf = 0; leaf < a.length; leaf++) map[a[leaf]] = b[leaf];
+  maps.set(key, map);
   return map;
 }

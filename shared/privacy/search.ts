@@ -17,7 +17,7 @@
 import { evaluateClasses, rollUp, type ClassResult, type RowTable, type SensitiveModel } from './classes.ts';
 import { levelMap, type EncodedHierarchy } from './hierarchy.ts';
 import { createLattice, isAtOrBelow, levelsOf, MAX_LATTICE_SIZE, nodeOf, predecessors, successors, type Lattice } from './lattice.ts';
-import { isFullyMonotonic } from './models.ts';
+import { isFullyMonotonic, minimalClassSize } from './models.ts';
 import { compareLoss, evaluateLoss, isBoundExact, isMetricMonotonic, lowerBound, type Loss, type MetricContext } from './metrics.ts';
 import { MadangError } from '../errors.ts';
 
@@ -52,7 +52,7 @@ export interface SearchResult {
 export function tableAt(hierarchies: EncodedHierarchy[], source: RowTable, levels: number[]): RowTable {
   if (source.levels.every((l, j) => l === levels[j])) return source;
   const maps = levels.map((l, j) => (l === source.levels[j] ? null : levelMap(hierarchies[j], source.levels[j], l)));
-  return rollUp(source, levels, maps);
+  return rollUp(source, levels, maps, levels.map((l, j) => hierarchies[j].labels[l].length));
 }
 
 /** True when the node's outcome is acceptable: few enough suppressed, and something left to publish. */
@@ -75,6 +75,10 @@ export function searchOptimum(input: SearchInput): SearchResult {
   const metricMonotonic = isMetricMonotonic(metric.metric, suppressionLimit);
   const fullyMonotonic = isFullyMonotonic(models.map((m) => m.model), suppressionLimit);
   const cache = new TableCache(base, input.cacheRows ?? 4_000_000);
+  const smallByColumn = smallRecordsByColumn(hierarchies, base, minimalClassSize(k, models.map((m) => m.model)));
+  // A class is a subset of its column's value class: records in values rarer than k (or l) in any
+  // single column are suppressed whatever the other columns do. Too many -> fails, no grouping.
+  const failsOnOneColumn = (levels: number[]) => levels.some((l, j) => smallByColumn[j][l] > maxSuppressed || smallByColumn[j][l] === records);
   let nodesEvaluated = 0;
 
   // status: 0 unknown, 1 anonymous, 2 not anonymous. Inferences (Flash's predictive tagging):
@@ -122,7 +126,8 @@ export function searchOptimum(input: SearchInput): SearchResult {
         dominated[node] = 1;
         continue;
       }
-      if (status[node] === 0) result = probePath(lattice, node, levels, status, evaluate);
+      if (status[node] === 0 && failsOnOneColumn(levels)) spread(lattice, status, node, 2, predecessors);
+      if (status[node] === 0) result = probePath(lattice, node, levels, status, evaluate, failsOnOneColumn);
       if (status[node] === 2) continue;
       result ??= evaluate(node, levels);
     }
@@ -134,6 +139,22 @@ export function searchOptimum(input: SearchInput): SearchResult {
   }
   const optimum = best ? { levels: best.levels, loss: best.loss, table: best.table, classes: best.classes } : null;
   return { optimum, nodesEvaluated, latticeSize: lattice.size, maxSuppressed };
+}
+
+/** Per column and level: records whose value at that level is shared by fewer than `minSize` records. */
+function smallRecordsByColumn(hierarchies: EncodedHierarchy[], base: RowTable, minSize: number): Float64Array[] {
+  return hierarchies.map((h, j) => {
+    const leafCounts = new Float64Array(h.values.length);
+    for (let i = 0; i < base.rows; i++) leafCounts[base.qi[j][i]] += base.count[i];
+    const out = new Float64Array(h.maxLevel + 1);
+    for (let level = 0; level <= h.maxLevel; level++) {
+      const counts = new Float64Array(h.labels[level].length);
+      const codes = h.codes[level];
+      for (let leaf = 0; leaf < codes.length; leaf++) counts[codes[leaf]] += leafCounts[leaf];
+      for (const c of counts) if (c > 0 && c < minSize) out[level] += c;
+    }
+    return out;
+  });
 }
 
 interface Evaluated {
@@ -163,7 +184,14 @@ function spread(lattice: Lattice, status: Uint8Array, node: number, value: 1 | 2
  * that does not fail; any failing node on the path tags `node` as failing at once. Returns the
  * evaluation of `node` itself when the search reached it.
  */
-function probePath(lattice: Lattice, node: number, levels: number[], status: Uint8Array, evaluate: (n: number, l: number[]) => Evaluated): Evaluated | null {
+function probePath(
+  lattice: Lattice,
+  node: number,
+  levels: number[],
+  status: Uint8Array,
+  evaluate: (n: number, l: number[]) => Evaluated,
+  failsOnOneColumn: (levels: number[]) => boolean,
+): Evaluated | null {
   const path: { node: number; levels: number[] }[] = [{ node, levels }];
   let current = levels;
   for (;;) {
@@ -181,6 +209,7 @@ function probePath(lattice: Lattice, node: number, levels: number[], status: Uin
   while (lo <= hi && status[node] === 0) {
     const mid = (lo + hi) >> 1;
     const step = path[mid];
+    if (status[step.node] === 0 && failsOnOneColumn(step.levels)) spread(lattice, status, step.node, 2, predecessors);
     if (status[step.node] === 0) {
       const result = evaluate(step.node, step.levels);
       if (mid === 0) own = result;
