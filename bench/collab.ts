@@ -33,10 +33,10 @@ const cfg = {
   // at 2/s both servers (and the editors' process) saturate and latency becomes queueing delay.
   ratePerSec: Number(env.BENCH_RATE ?? 1),
   warmupMs: Number(env.BENCH_WARMUP_MS ?? 1000),
-  windowMs: Number(env.BENCH_WINDOW_MS ?? 5000),
+  windowMs: Number(env.BENCH_WINDOW_MS ?? 4000),
   drainMs: 1000,
   reps: Number(env.BENCH_REPS ?? 3),
-  coldReps: Number(env.BENCH_COLD_REPS ?? 5),
+  coldReps: Number(env.BENCH_COLD_REPS ?? 3),
 };
 const cases = [
   { name: '10 editors, 1 notebook', notebooks: 1, editors: 10 },

@@ -259,7 +259,7 @@ export class Room {
     if (!this.#isDraining && !this.#isScheduled) {
       this.#isScheduled = true;
       // setImmediate, not a microtask: messages that arrived in the same event-loop turn (from
-      // many sockets) are stored in one append.
+      // many sockets) are stored in one commit.
       setImmediate(() => void this.#drain());
     }
   }
