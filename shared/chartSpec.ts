@@ -434,6 +434,9 @@ export function plotMarkName(spec: ChartSpec): string {
   }
 }
 
+/** Tableau blue: the default colour of single-series marks (and of matched districts on maps). */
+export const defaultMarkColour = '#4e79a7';
+
 const seriesKey = '\u0000series';
 const valueKey = '\u0000value';
 
@@ -562,6 +565,11 @@ export function specToPlotOptions(spec: ChartSpec, rows: readonly ChartRow[], ct
     if (typeof v === 'string') markOptions[key] = v;
     else if (v) markOptions[key] = v.value;
   }
+  // One calm default colour instead of Plot's black (currentColor) for single-series charts.
+  if (!multi && markOptions.fill === undefined && markOptions.stroke === undefined) {
+    if (['bar', 'barY', 'barX', 'area'].includes(spec.mark)) markOptions.fill = defaultMarkColour;
+    else if (spec.mark === 'line' || spec.mark === 'dot') markOptions.stroke = defaultMarkColour;
+  }
   if (spec.r !== undefined) markOptions.r = spec.r;
   if (spec.text !== undefined) markOptions.text = spec.text;
   if (spec.fx !== undefined) markOptions.fx = spec.fx;
@@ -636,7 +644,7 @@ function geoOptions(
     // Every district, so the city's shape shows even where no row matched.
     Plot.geo(layer.features, { fill: '#e8e8e8', stroke, strokeWidth: 1 }),
     Plot.geo(joined, Plot.centroid({
-      fill: valueField ? (d: Joined) => plainValue(d.properties.row[valueField]) : constantFill ?? '#4e79a7',
+      fill: valueField ? (d: Joined) => plainValue(d.properties.row[valueField]) : constantFill ?? defaultMarkColour,
       stroke,
       strokeWidth: 1,
       channels,
