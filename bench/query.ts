@@ -146,7 +146,7 @@ ${queries.map((q, i) => `\`\`\`sql ${cellNames[i]}\n${q.sql}\n\`\`\`\n`).join('\
   "min": 0,
   "max": 120,
   "step": 1,
-  "value": 30
+  "default": 30
 }
 \`\`\`
 
@@ -164,6 +164,8 @@ SELECT h, trips FROM by_hour ORDER BY trips DESC LIMIT 3
 
   const browser = await launchBrowser();
   const person = await openPerson(browser, server.url);
+  // tsx (esbuild keepNames) wraps named functions in page.evaluate callbacks with `__name`.
+  await person.context.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
   const page = person.page;
   await signInThroughPage(page, user.email, user.password, '/');
   type Win = { __madangRuntime: { cellIdByName(n: string): string; runCell(id: string): void; setInputValue(n: string, v: unknown): void; whenIdle(): Promise<void>; engine(): Promise<{ query(sql: string, p: unknown[]): Promise<unknown> }> } };

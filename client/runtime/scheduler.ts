@@ -22,6 +22,7 @@ import { errorLine, idleState, transitionCell, type CellEvent, type CellRunError
 import { notebookNameOf, type SqlAnalysisResult } from '../../shared/reactivity/sqlRefs.ts';
 import { bindValues, listParam, toPositionalParams } from '../../shared/reactivity/params.ts';
 import { resultKey } from '../../shared/resultCache.ts';
+import { defaultInputValue, parseInputSpec } from '../../shared/inputSpec.ts';
 import type { ExtractProgress } from '../duckdb/extractLoader.ts';
 import type { LocalTable } from '../duckdb/localFiles.ts';
 import type { EngineProgress } from '../duckdb/duckdbClient.ts';
@@ -144,8 +145,9 @@ export class NotebookRuntime {
     const own = this.store.getState().inputs;
     if (name.toLowerCase() in own) return own[name.toLowerCase()];
     const cell = this.cells.find((c) => c.kind === 'input' && c.name.toLowerCase() === name.toLowerCase());
-    const spec = cell?.spec as { value?: unknown } | null | undefined;
-    return spec && typeof spec === 'object' ? spec.value ?? null : null;
+    // The notebook stores the default (inputs module); a malformed spec binds NULL.
+    const parsed = cell ? parseInputSpec(cell.spec) : null;
+    return parsed?.ok ? defaultInputValue(parsed.spec) : null;
   }
 
   /** The engine API, starting the engine if needed. */

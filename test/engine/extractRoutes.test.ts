@@ -8,15 +8,23 @@ import { listAudit } from '../../server/audit/auditLog.ts';
 import { extractListSchema, extractVersionsSchema } from '../../shared/extracts.ts';
 import { startTestServer, type TestClient, type TestServer } from '../harness/testServer.ts';
 import { openBlockingDuckDB, type BlockingConnection } from './wasmDuck.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseNotebookMarkdown } from '../../shared/notebookFile.ts';
+import { toPositionalParams } from '../../shared/reactivity/params.ts';
+import { defaultInputValue, parseInputSpec } from '../../shared/inputSpec.ts';
+import type * as duckdb from '@duckdb/duckdb-wasm/blocking';
 
 let t: TestServer;
 let alice: TestClient;
 let conn: BlockingConnection;
+let wasmDb: duckdb.DuckDBBindings;
 
 beforeAll(async () => {
   const [server, duck] = await Promise.all([startTestServer(), openBlockingDuckDB()]);
   t = server;
   conn = duck.conn;
+  wasmDb = duck.db;
   alice = await t.signUpAndIn({ role: 'analyst' });
 });
 afterAll(async () => {
@@ -84,5 +92,50 @@ describe('extract routes', () => {
     expect(mine.some((e) => e.target === 'air_quality_daily@1')).toBe(true);
     // 200s: the first test's download, `first`, `plain` (the 304 is not a download).
     expect(mine.filter((e) => e.target === 'bike_accidents_by_gu@1')).toHaveLength(3);
+  });
+});
+
+/** Runs a sample notebook's SQL cells in order as views, binding inputs to their defaults. */
+function runSample(file: string): Map<string, Record<string, unknown>[]> {
+  const nb = parseNotebookMarkdown(readFileSync(path.resolve('notebooks', file), 'utf8'));
+  const inputs = new Map<string, unknown>();
+  const out = new Map<string, Record<string, unknown>[]>();
+  for (const cell of nb.cells) {
+    if (cell.kind === 'input') {
+      const parsed = parseInputSpec(cell.spec);
+      if (!parsed.ok) throw new Error(`input ${cell.name}: ${JSON.stringify(parsed.problems)}`);
+      inputs.set(cell.name, defaultInputValue(parsed.spec));
+    }
+    if (cell.kind !== 'sql') continue;
+    const { sql, names } = toPositionalParams(cell.source, wasmDb.tokenize(cell.source));
+    const stmt = conn.prepare(`CREATE OR REPLACE TABLE "${cell.name}" AS\n${sql}`);
+    stmt.query(...names.map((n) => inputs.get(n)));
+    stmt.close();
+    out.set(cell.name, conn.query(`SELECT * FROM "${cell.name}"`).toArray().map((r) => r.toJSON()));
+  }
+  return out;
+}
+
+describe('the sample notebooks compute on the shipped extracts', () => {
+  it('bike accidents: the trend and the district table for the default year', () => {
+    const r = runSample('bike-accidents-by-gu.md');
+    const trend = r.get('seoul_trend')!;
+    expect(trend).toHaveLength(19);
+    expect(trend[0]).toMatchObject({ 연도: 2005, at_fault: 210 });
+    const byGu = r.get('by_gu')!;
+    expect(byGu).toHaveLength(25);
+    expect(byGu.every((row) => typeof row.at_fault === 'number')).toBe(true);
+  });
+
+  it('fine dust: roadside vs urban NO2 in 2022 as the notebook says, and one district by day', () => {
+    const r = runSample('fine-dust-and-traffic.md');
+    const y2022 = r.get('yearly')!.filter((row) => row.year === '2022');
+    const roadside = y2022.find((row) => row.station_type === 'roadside')!;
+    const urban = y2022.find((row) => row.station_type === 'urban')!;
+    expect(Number(roadside.no2_ppm)).toBeCloseTo(0.030, 3);
+    expect(Number(urban.no2_ppm)).toBeCloseTo(0.021, 3);
+    expect(Number(roadside.pm25)).toBeCloseTo(19.2, 1);
+    expect(Number(urban.pm25)).toBeCloseTo(18.3, 1);
+    expect(r.get('district_daily')!.length).toBeGreaterThan(1800);
   });
 });
