@@ -168,6 +168,15 @@ describe('chart cell', () => {
     expect(specOf(doc, id)).toEqual({ mark: 'geo', data: 'by_gu', join: { by: 'name', field: '자치구' }, fill: 'at_fault' });
   });
 
+  it('a new chart opens its editor; picking data then a type starts from a sensible x and y', () => {
+    const { doc, id } = docWithChart(null);
+    mounted = mount(<Charts doc={doc} />);
+    expect(q(mounted.container, 'chart-editor')).toBeTruthy();
+    choose(q<HTMLSelectElement>(mounted.container, 'chart-field-data'), 'by_gu');
+    choose(q<HTMLSelectElement>(mounted.container, 'chart-field-mark'), 'barY');
+    expect(specOf(doc, id)).toEqual({ data: 'by_gu', mark: 'barY', x: '자치구', y: 'at_fault' });
+  });
+
   it('viewers get no editor', () => {
     const { doc } = docWithChart({ mark: 'barY', data: 'by_gu', x: '자치구', y: 'at_fault' });
     mounted = mount(<Charts doc={doc} readOnly />);

@@ -29,6 +29,16 @@ const multiYMarks = new Set<string>(['bar', 'barY', 'line', 'area', 'dot']);
 const geoOnly = ['join', 'layer', 'districtNames'];
 const xyOnly = ['x', 'y', 'fx', 'fy', 'sort'];
 
+const numericType = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|REAL|DOUBLE|DECIMAL|INT|NUMERIC)/i;
+
+/** x = the first non-numeric column (else the first), y = the first numeric column that is not x. */
+export function suggestXY(columns: readonly ColumnOption[]): { x: string; y: string } | null {
+  const numeric = (c: ColumnOption) => numericType.test(c.type ?? '');
+  const x = columns.find((c) => !numeric(c)) ?? columns[0];
+  const y = columns.find((c) => c !== x && numeric(c));
+  return x && y ? { x: x.name, y: y.name } : null;
+}
+
 /** Drops undefined, empty strings and empty objects so the stored JSON stays minimal. */
 export function pruneSpec(value: unknown): unknown {
   if (Array.isArray(value)) return value;
@@ -84,6 +94,11 @@ export function ChartEditor({ spec, columns, sqlNames, onChange }: ChartEditorPr
     if (next !== 'dot') d = setPath(d, ['r'], undefined);
     if (next !== 'text') d = setPath(d, ['text'], undefined);
     if (next === 'geo' && d.join === undefined) d = setPath(d, ['join'], { by: 'name', field: '' });
+    // A first pick of a chart type over known columns starts from a sensible x and y.
+    if (next !== 'geo' && next !== 'rule' && d.x === undefined && d.y === undefined) {
+      const guess = suggestXY(columns);
+      if (guess) d = setPath(setPath(d, ['x'], guess.x), ['y'], guess.y);
+    }
     onChange(d);
   };
 
