@@ -22,6 +22,7 @@ import { MadangError } from '../shared/errors.ts';
 import { registerUserCommands } from './cli/userCommands.ts';
 import { registerSanitizeCommand } from './cli/sanitizeCommand.ts';
 import { registerCheckOutputCommand } from './cli/checkOutputCommand.ts';
+import { registerDatasetCommands } from './cli/datasetCommands.ts';
 import { databaseFileName } from './persistence/database.ts';
 import { clientBuildState } from './http/clientBuild.ts';
 import { appendAudit } from './audit/auditLog.ts';
@@ -255,6 +256,7 @@ export function buildProgram(io: CliIo = defaultIo): Command {
   registerUserCommands(program, { io, loadConfig: (flags: ConfigFlags) => configFrom(io, flags), dataOption });
   registerSanitizeCommand(program, io);
   registerCheckOutputCommand(program, io);
+  registerDatasetCommands(program, { io, loadConfig: (flags: ConfigFlags) => configFrom(io, flags), dataOption });
   return program;
 }
 

@@ -38,6 +38,12 @@ import { registerPublicDatasets } from './data/publicDatasets.ts';
 import { extractRoutesPlugin } from './http/routes/extracts.ts';
 import { createSqlAnalyser } from './extracts/sqlAnalysis.ts';
 import { sqlAnalysisRoutesPlugin } from './http/routes/extractsSql.ts';
+import { datasetRoutesPlugin, privacySettingsFromEnv } from './http/routes/datasets.ts';
+// stories (issue 6)
+import { StoryService } from './stories/storyService.ts';
+import { storyRoutesPlugin } from './http/routes/stories.ts';
+import { storyPagesPlugin } from './http/routes/storiesPages.ts';
+import { loadDocFromStore } from './notebooks/service.ts';
 // HTTP
 import { buildApp } from './http/app.ts';
 import { accountsPlugins } from './http/routes/authPlugins.ts';
@@ -182,6 +188,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const analyser = createSqlAnalyser();
     closers.push(() => analyser.close());
 
+    const stories = new StoryService({
+      db, dataDir: config.dataDir, catalog,
+      loadDoc: async (id) => {
+        const live = rooms.loadedDoc(id);
+        if (live) return { doc: live, release: () => undefined };
+        const doc = await loadDocFromStore(store, id);
+        return { doc, release: () => doc.destroy() };
+      },
+      audit: async (entry) => { await appendAudit(db, entry); },
+    });
+
     const notices: string[] = [];
     const demo = await auth.ensureDemo();
     if (config.demo) {
@@ -200,7 +217,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       version: readPackageVersion(),
       clientDir: config.clientDir,
       trustProxy: config.trustProxy,
-      plugins: [...auth.plugins, extractRoutesPlugin({ catalog, access: auth.access, db, ready: publicData }), sqlAnalysisRoutesPlugin({ analyser, access: auth.access })],
+      plugins: [...auth.plugins, storyRoutesPlugin({ stories, access: auth.access, notebookExists }), storyPagesPlugin({ stories, access: auth.access, publicOrigin: config.publicOrigin }), extractRoutesPlugin({ catalog, access: auth.access, db, ready: publicData }), sqlAnalysisRoutesPlugin({ analyser, access: auth.access }), datasetRoutesPlugin({ db, dataDir: config.dataDir, access: auth.access, catalog, ...privacySettingsFromEnv(process.env) })],
       readableNotebooks: (viewer) => readableNotebooks(db, viewer),
       audit: async (entry) => { await appendAudit(db, entry); },
     });
