@@ -17,7 +17,7 @@
 import * as Y from 'yjs';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { getNotebookRoots, listCells, readMeta, type CellSnapshot } from '../../shared/schema/notebook.ts';
-import { buildGraph, type CellProblem, type GraphCellInput, type NotebookGraph } from '../../shared/reactivity/graph.ts';
+import { buildGraph, upstreamOf, type CellProblem, type GraphCellInput, type NotebookGraph } from '../../shared/reactivity/graph.ts';
 import { errorLine, idleState, transitionCell, type CellEvent, type CellRunError, type CellRunState } from '../../shared/reactivity/cellState.ts';
 import { notebookNameOf, type SqlAnalysisResult } from '../../shared/reactivity/sqlRefs.ts';
 import { bindValues, listParam, toPositionalParams } from '../../shared/reactivity/params.ts';
@@ -83,7 +83,7 @@ export class NotebookRuntime {
   private cells: CellSnapshot[] = [];
   private keys = new Map<string, string>();
   private runSeq = 0;
-  private running: { cellId: string; key: string; runId: number } | null = null;
+  private running: { cellId: string; key: string; runId: number; fingerprint: string } | null = null;
   private pumping = false;
   private again = false;
   private forced = new Set<string>();
@@ -104,7 +104,10 @@ export class NotebookRuntime {
     this.deps = deps;
     this.store = createStore<RuntimeSnapshot>(() => ({ cells: {}, engine: null, extracts: {}, locals: [], inputs: {}, catalogVersion: 0 }));
     const roots = getNotebookRoots(deps.doc);
-    const onCells = () => this.schedule(deps.debounceMs ?? 600);
+    const onCells = () => {
+      this.cancelIfStale();
+      this.schedule(deps.debounceMs ?? 600);
+    };
     const onMeta = () => this.schedule(0);
     roots.cells.observeDeep(onCells);
     roots.meta.observe(onMeta);
@@ -138,6 +141,7 @@ export class NotebookRuntime {
   setInputValue(name: string, value: unknown): void {
     const inputs = { ...this.store.getState().inputs, [name.toLowerCase()]: value };
     this.store.setState({ inputs });
+    this.cancelIfStale();
     this.schedule(0);
   }
 
@@ -418,6 +422,28 @@ export class NotebookRuntime {
     })) this.again = true;
   }
 
+  /**
+   * What the running cell's result depends on right now: its SQL and, upstream, every cell's SQL
+   * and name and every input's value. Compared on each edit, so a stale query is cancelled at
+   * once instead of after it finishes.
+   */
+  private fingerprint(cellId: string): string {
+    if (!this.graph) return '';
+    const cells = listCells(this.deps.doc);
+    const ids = [...upstreamOf(this.graph, cellId), cellId];
+    return JSON.stringify(ids.map((id) => {
+      const c = cells.find((x) => x.id === id);
+      if (!c) return null;
+      return c.kind === 'input' ? [c.name, this.getInputValue(c.name)] : [c.name, c.source];
+    }));
+  }
+
+  private cancelIfStale(): void {
+    const r = this.running;
+    if (!r || this.destroyed) return;
+    if (this.fingerprint(r.cellId) !== r.fingerprint) void this.cancelRunning();
+  }
+
   private async cancelRunning(): Promise<void> {
     const r = this.running;
     if (!r || !this.api) return;
@@ -432,7 +458,7 @@ export class NotebookRuntime {
     const now = this.deps.now ?? (() => performance.now());
     this.apply(item.id, { type: 'start', runId, at: now() });
     const table = resultTableName(item.key);
-    this.running = { cellId: item.id, key: item.key, runId };
+    this.running = { cellId: item.id, key: item.key, runId, fingerprint: this.fingerprint(item.id) };
     try {
       const cached = !forced && this.lru.includes(table) && (await api.tableExists(table));
       if (!cached) {
