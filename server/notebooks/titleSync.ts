@@ -49,35 +49,38 @@ export function withRowTitleFromDoc(store: NotebookStore, opts: TitleSyncOptions
     chains.set(notebookId, next);
   }
 
-  return {
-    ...bindAll(store),
+  function afterStored(notebookId: string): void {
+    const doc = opts.liveDoc(notebookId);
+    if (!doc) return;
+    const title = readMeta(doc).title;
+    if (reconciled.get(notebookId) !== title) schedule(notebookId, title);
+  }
+
+  const overrides: Partial<TitleSyncedStore> = {
     async appendUpdate(notebookId, update) {
       const seq = await store.appendUpdate(notebookId, update);
-      const doc = opts.liveDoc(notebookId);
-      if (doc) {
-        const title = readMeta(doc).title;
-        if (reconciled.get(notebookId) !== title) schedule(notebookId, title);
-      }
+      afterStored(notebookId);
       return seq;
     },
     async settled() {
       while (chains.size > 0) await Promise.allSettled([...chains.values()]);
     },
   };
-}
-
-/** The store's methods bound to it, so the wrapper can spread them and override a few. */
-function bindAll(store: NotebookStore): NotebookStore {
-  return {
-    createNotebook: (input) => store.createNotebook(input),
-    getNotebook: (id) => store.getNotebook(id),
-    listNotebooks: () => store.listNotebooks(),
-    renameNotebook: (id, title) => store.renameNotebook(id, title),
-    deleteNotebook: (id) => store.deleteNotebook(id),
-    loadDoc: (id) => store.loadDoc(id),
-    appendUpdate: (id, update) => store.appendUpdate(id, update),
-    compact: (id, snapshot, uptoSeq) => store.compact(id, snapshot, uptoSeq),
-    countUpdates: (id) => store.countUpdates(id),
-    close: () => store.close(),
-  };
+  // Optional capabilities pass through only when the store has them (rooms check for them).
+  if (store.appendUpdates) {
+    const appendUpdates = store.appendUpdates.bind(store);
+    overrides.appendUpdates = async (notebookId, updates) => {
+      const seq = await appendUpdates(notebookId, updates);
+      afterStored(notebookId);
+      return seq;
+    };
+  }
+  // Everything else is the store's own, so methods added to NotebookStore later keep working.
+  return new Proxy(store, {
+    get(target, prop) {
+      if (Object.hasOwn(overrides, prop)) return overrides[prop as keyof TitleSyncedStore];
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as TitleSyncedStore;
 }

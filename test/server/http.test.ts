@@ -355,7 +355,7 @@ describe('static client', () => {
   });
 
   it('serves index.html for the app and for client routes (SPA fallback), revalidated', async () => {
-    for (const p of ['/', '/notebooks/V1StGXR8_Z5jdHi6B-myT', '/stories']) {
+    for (const p of ['/', '/notebooks/V1StGXR8_Z5jdHi6B-myT', '/login']) {
       const res = await t.get(p);
       expect(res.status, p).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);

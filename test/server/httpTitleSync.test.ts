@@ -64,6 +64,29 @@ describe('row title follows the doc title', () => {
     expect((await store.getNotebook(id))?.title).toBe('keep me');
   });
 
+  it('keeps the store\'s batch append (one commit per batch) and checks the title after it', async () => {
+    const { store, id, doc } = await setup('batch');
+    expect(typeof store.appendUpdates).toBe('function');
+    const updates: Uint8Array[] = [];
+    const capture = (u: Uint8Array) => updates.push(u);
+    doc.on('update', capture);
+    setTitle(doc, 'batched title');
+    doc.getMap('meta').set('lang', 'en');
+    doc.off('update', capture);
+    expect(updates).toHaveLength(2);
+    await store.appendUpdates!(id, updates);
+    await store.settled();
+    expect((await store.getNotebook(id))?.title).toBe('batched title');
+    expect((await store.loadDoc(id)).updates.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('does not invent a batch append the store lacks', () => {
+    const { appendUpdates: _dropped, ...plain } = createSqlNotebookStore(db);
+    const wrapped = withRowTitleFromDoc(plain, { liveDoc: () => undefined });
+    expect(wrapped.appendUpdates).toBeUndefined();
+    expect(typeof wrapped.countUpdates).toBe('function');
+  });
+
   it('does not resurrect a deleted notebook\'s title', async () => {
     const { store, id, edit } = await setup('gone soon');
     await store.deleteNotebook(id);
