@@ -1,0 +1,237 @@
+/**
+ * Publishing against the real server: the server re-runs and checks every figure, renders the
+ * story page (SVG, data tables, CSV), blocks flagged figures until a steward approves (audited),
+ * explains failing queries, local-only tables and withdrawn extracts, and takes citizens' feedback
+ * (honeypot, moderation, rate limit). Also the index, search, JSON list and Atom feed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JSDOM } from 'jsdom';
+import { startTestServer, type TestClient, type TestServer } from '../harness/testServer.ts';
+import { listAudit } from '../../server/audit/auditLog.ts';
+import { addTripsExtract, cellId, cellsOf, storyNotebookMd } from './fixtures.ts';
+import type { CellSnapshot } from '../../shared/schema/notebook.ts';
+import type { ExtractCatalog } from '../../server/extracts/catalog.ts';
+
+let server: TestServer;
+let owner: TestClient;
+let steward: TestClient;
+let editor: TestClient;
+let notebookId: string;
+let cells: CellSnapshot[];
+let catalog: ExtractCatalog;
+let slug: string;
+
+const byName = (name: string) => cellId(cells, (c) => c.name === name);
+const chartFor = (data: string) => cellId(cells, (c) => c.kind === 'chart' && (c.spec as { data?: string }).data === data);
+const markdownCell = () => cellId(cells, (c) => c.kind === 'markdown' && c.source.includes('따릉이는'));
+
+const base = {
+  title: { ko: '자치구별 따릉이 이용 <script>alert(1)</script>', en: 'Bike trips by district' },
+  summary: { ko: '어느 구에서 많이 탈까요?', en: 'Where do people ride most?' },
+  problem: '자전거 안전',
+  districts: ['마포구', '강남구'],
+};
+
+beforeAll(async () => {
+  server = await startTestServer();
+  owner = await server.signUpAndIn({ role: 'analyst', name: 'Owner Kim' });
+  steward = await server.signUpAndIn({ role: 'steward', name: 'Steward Lee', org: '서울특별시' });
+  editor = await server.signUpAndIn({ role: 'analyst' });
+  ({ catalog } = await addTripsExtract(server.server, server.dataDir));
+  const res = await owner.post('/api/notebooks/import', { markdown: storyNotebookMd });
+  expect(res.status).toBe(201);
+  notebookId = res.json().id;
+  cells = await cellsOf(server.server, notebookId);
+  expect((await owner.post(`/api/notebooks/${notebookId}/members`, { email: editor.user!.email, role: 'editor' })).status).toBeLessThan(300);
+}, 60_000);
+
+afterAll(async () => {
+  await catalog?.close();
+  await server?.close();
+});
+
+describe('publish', () => {
+  it('publishes passing figures: server-side numbers, SVG with xmlns, data tables, CSV of exactly the published numbers', async () => {
+    const res = await owner.post(`/api/notebooks/${notebookId}/story/publish`, {
+      ...base,
+      cells: [
+        { cellId: markdownCell() },
+        { cellId: chartFor('by_gu'), caption: { ko: '<b>캡션</b>', en: 'caption' } },
+        { cellId: byName('by_band') },
+        { cellId: chartFor('by_band'), alt: { ko: '나이대별 이용 막대', en: 'Trips by age band' } },
+      ],
+    });
+    expect(res.status, res.text).toBe(201);
+    const body = res.json();
+    expect(body.status).toBe('published');
+    expect(body.version).toBe(1);
+    expect(body.flagged).toEqual([]);
+    slug = body.slug;
+    expect(slug).toBe('자치구별-따릉이-이용-script-alert-1-script');
+
+    const page = await server.anonymous().get(body.url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = page.text;
+    // No script at all: the Markdown's <script> and onerror are gone, the title's is text.
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/onerror/i);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('&lt;b&gt;캡션&lt;/b&gt;');
+    const dom = new JSDOM(html);
+    const doc = dom.window.document;
+    expect(doc.documentElement.lang).toBe('ko');
+    expect(doc.querySelectorAll('h1')).toHaveLength(1);
+    const svgs = [...doc.querySelectorAll('figure.chart svg[role="img"]')];
+    expect(svgs).toHaveLength(2);
+    expect(svgs[0]!.getAttribute('xmlns')).toBe('http://www.w3.org/2000/svg');
+    expect(svgs[0]!.getAttribute('aria-label')).toBe('여섯 자치구의 따릉이 이용 건수 막대 그래프');
+    expect(svgs[0]!.querySelectorAll('rect').length).toBeGreaterThanOrEqual(6);
+    // Every chart has a data table behind <details>, every figure a CSV and "how this was made".
+    expect(doc.querySelectorAll('figure.chart details table')).toHaveLength(2);
+    expect(doc.querySelector('meta[property="og:title"]')!.getAttribute('content')).toContain('자치구별 따릉이 이용');
+    expect(html).toContain('policy-trips-v3');
+    expect(html).toContain('WHERE hour &gt;= $min_hour');
+
+    // The numbers are the server's: recompute the by_gu counts independently from the CSV source.
+    const csv = await server.anonymous().get(`/stories/${encodeURIComponent(slug)}/v/1/figures/1.csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('gu,trips,mean_distance');
+    const { tripsCsv } = await import('./fixtures.ts');
+    const expected = new Map<string, number>();
+    for (const l of tripsCsv().trim().split('\n').slice(1)) {
+      const [gu, , hour] = l.split(',');
+      if (Number(hour) >= 6) expected.set(gu!, (expected.get(gu!) ?? 0) + 1);
+    }
+    const got = new Map(lines.slice(1).map((l) => { const [gu, n] = l.split(','); return [gu!, Number(n)]; }));
+    expect(got).toEqual(expected);
+    // The data table on the page shows the same counts.
+    const firstTable = doc.querySelector('#figure-1 table')!;
+    const pageCounts = [...firstTable.querySelectorAll('tbody tr')].map((tr) => Number(tr.children[1]!.textContent!.replace(/,/g, '')));
+    expect(pageCounts).toEqual([...got.values()]);
+
+    const en = await server.anonymous().get(`${body.url}?lang=en`);
+    expect(en.text).toContain('<html lang="en">');
+    expect(en.text).toContain('Trips by district');
+  });
+
+  it('blocks a flagged figure until a steward approves it, and audits the decision', async () => {
+    const res = await owner.post(`/api/notebooks/${notebookId}/story/publish`, { ...base, cells: [{ cellId: byName('by_gu') }, { cellId: byName('too_fine') }] });
+    expect(res.status, res.text).toBe(200);
+    const body = res.json();
+    expect(body.status).toBe('blocked');
+    expect(body.version).toBeNull();
+    const flagged = body.flagged as Array<{ cellName: string; status: string; cells: Array<{ rule: string; reason: string; reasonKo: string }> }>;
+    expect(flagged.map((f) => f.cellName)).toEqual(['too_fine']);
+    expect(flagged[0]!.cells.some((c) => c.rule === 'threshold' && c.reasonKo.length > 0)).toBe(true);
+    // Still version 1 for readers.
+    expect((await server.anonymous().get(`/stories/${encodeURIComponent(slug)}/v/2`)).status).toBe(404);
+
+    // Only owners ask for review; only stewards decide.
+    expect((await editor.post(`/api/story-drafts/${body.draftId}/request-review`, { note: 'x' })).status).toBe(403);
+    expect((await owner.post(`/api/story-drafts/${body.draftId}/request-review`, { note: '구 단위로 합쳐 보았습니다' })).status).toBe(204);
+    expect((await owner.post(`/api/story-drafts/${body.draftId}/approve`, { note: 'me' })).status).toBe(403);
+    const reviews = await steward.get('/api/story-reviews');
+    expect(reviews.json().reviews.map((r: { draftId: string }) => r.draftId)).toContain(body.draftId);
+    const approved = await steward.post(`/api/story-drafts/${body.draftId}/approve`, { note: '시간대별 칸은 공개 자료와 같은 수준이라 승인' });
+    expect(approved.status).toBe(200);
+    expect(approved.json().version).toBe(2);
+    const audit = await listAudit(server.server.db, {});
+    const entry = audit.find((a) => a.action === 'story.approved');
+    expect(entry?.actorId).toBe(steward.user!.viewer.userId);
+    expect(JSON.stringify(entry?.detail)).toContain('too_fine');
+    const page = await server.anonymous().get(`/stories/${encodeURIComponent(slug)}`);
+    expect(page.text).toContain('버전 2');
+    expect((await server.anonymous().get(`/stories/${encodeURIComponent(slug)}/v/1`)).text).toContain('예전 버전');
+  });
+
+  it('explains what cannot be published: failing SQL, local-only tables, missing alt text, non-owners', async () => {
+    const failing = await owner.post(`/api/notebooks/${notebookId}/story/publish`, { ...base, cells: [{ cellId: byName('broken') }] });
+    expect(failing.status).toBe(400);
+    expect(failing.json().error.ko).toContain('broken');
+    expect(failing.json().error.en).toMatch(/failed on the server/);
+    const local = await owner.post(`/api/notebooks/${notebookId}/story/publish`, { ...base, cells: [{ cellId: byName('local_file') }] });
+    expect(local.status).toBe(400);
+    expect(local.json().error.en).toMatch(/Local-only files cannot be published/);
+    const noAlt = await owner.post(`/api/notebooks/${notebookId}/story/publish`, { ...base, cells: [{ cellId: chartFor('by_band') }] });
+    expect(noAlt.status).toBe(400);
+    expect(noAlt.json().error.en).toMatch(/alt text/);
+    const notOwner = await editor.post(`/api/notebooks/${notebookId}/story/publish`, { ...base, cells: [{ cellId: byName('by_gu') }] });
+    expect(notOwner.status).toBe(403);
+  });
+
+  it('refuses a withdrawn extract version with a clear message', async () => {
+    const { catalog: c2, version } = await addTripsExtract(server.server, server.dataDir, { seed: 8 });
+    await c2.withdraw('trips', version);
+    await c2.close();
+    const res = await owner.post(`/api/notebooks/${notebookId}/story/publish`, { ...base, cells: [{ cellId: byName('by_gu') }], extractVersions: { trips: version } });
+    expect(res.status).toBe(400);
+    expect(res.json().error.en).toContain(`trips v${version} has been withdrawn`);
+    expect(res.json().error.ko).toContain('회수');
+  });
+});
+
+describe('reading', () => {
+  it('lists, searches and filters stories; JSON list; Atom feed parses', async () => {
+    const list = await server.anonymous().get('/api/stories');
+    expect(list.json().stories).toHaveLength(1);
+    expect((await server.anonymous().get('/api/stories?district=마포구')).json().stories).toHaveLength(1);
+    expect((await server.anonymous().get('/api/stories?district=노원구')).json().stories).toHaveLength(0);
+    const index = await server.anonymous().get('/stories?q=따릉이');
+    expect(index.status).toBe(200);
+    expect(index.text).toContain(encodeURIComponent(slug));
+    expect((await server.anonymous().get('/stories?q=없는낱말')).text).toContain('조건에 맞는 이야기가 없습니다');
+    const feed = await server.anonymous().get('/stories/feed.xml');
+    expect(feed.headers.get('content-type')).toContain('application/atom+xml');
+    const xml = new JSDOM(feed.text, { contentType: 'application/xml' }).window.document;
+    expect(xml.documentElement.namespaceURI).toBe('http://www.w3.org/2005/Atom');
+    expect(xml.querySelectorAll('entry')).toHaveLength(1);
+    expect(xml.querySelector('entry > title')!.textContent).toContain('<script>');
+    expect(xml.querySelector('entry > link')!.getAttribute('href')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/stories\//);
+  });
+});
+
+describe('feedback', () => {
+  const post = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    server.anonymous().request(`/stories/${encodeURIComponent(slug)}/feedback`, {
+      method: 'POST', body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    });
+
+  it('takes form posts without JS, drops honeypot posts, shows feedback only after moderation, escaped, with replies', async () => {
+    const bot = await post({ body: 'buy now', website: 'http://spam.example' });
+    expect(bot.status).toBe(303);
+    const sent = await post({ name: '<i>시민</i>', body: '<script>alert(2)</script> 좋은 분석이에요' });
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get('location')).toContain('feedback=sent');
+    const all = (await owner.get(`/api/notebooks/${notebookId}/story/feedback`)).json().feedback;
+    expect(all).toHaveLength(1);
+    expect(all[0].status).toBe('pending');
+    let page = (await server.anonymous().get(`/stories/${encodeURIComponent(slug)}`)).text;
+    expect(page).not.toContain('좋은 분석이에요');
+    expect((await editor.post(`/api/story-feedback/${all[0].id}/reply`, { text: '고맙습니다 <b>!</b>' })).status).toBe(204);
+    page = (await server.anonymous().get(`/stories/${encodeURIComponent(slug)}`)).text;
+    expect(page).toContain('&lt;script&gt;alert(2)&lt;/script&gt; 좋은 분석이에요');
+    expect(page).toContain('&lt;i&gt;시민&lt;/i&gt;');
+    expect(page).toContain('고맙습니다 &lt;b&gt;!&lt;/b&gt;');
+    expect(page).not.toMatch(/<script/i);
+  });
+
+  it('refuses another site\'s form and rate-limits with a clear 429', async () => {
+    expect((await post({ body: 'x' }, { origin: 'https://evil.example' })).status).toBe(403);
+    let last = await post({ body: 'again' });
+    for (let i = 0; i < 6 && last.status !== 429; i++) last = await post({ body: `again ${i}` });
+    expect(last.status).toBe(429);
+    expect(last.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(last.text).toContain('너무 자주');
+  });
+
+  it('unpublishing keeps the record and answers 410', async () => {
+    expect((await owner.post(`/api/notebooks/${notebookId}/story/unpublish`, {})).status).toBe(204);
+    const gone = await server.anonymous().get(`/stories/${encodeURIComponent(slug)}`);
+    expect(gone.status).toBe(410);
+    const story = (await owner.get(`/api/notebooks/${notebookId}/story`)).json().story;
+    expect(story.versions.filter((v: { status: string }) => v.status === 'published')).toHaveLength(2);
+  });
+});
