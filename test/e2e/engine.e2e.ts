@@ -47,6 +47,29 @@ SELECT 연도, n * 2 AS n2 FROM base
 SELECT sum(n2) AS total, count(*) AS years FROM doubled
 \`\`\`
 
+\`\`\`chart
+{
+  "mark": "barY",
+  "data": "doubled",
+  "x": "연도",
+  "y": "n2"
+}
+\`\`\`
+
+\`\`\`input min_year
+{
+  "type": "range",
+  "min": 2005,
+  "max": 2023,
+  "step": 1,
+  "default": 2005
+}
+\`\`\`
+
+\`\`\`sql since
+SELECT count(*) AS years FROM base WHERE 연도 >= $min_year
+\`\`\`
+
 \`\`\`sql big
 SELECT range AS i, range % 97 AS g FROM range(1000000)
 \`\`\`
@@ -155,6 +178,21 @@ describe('the analysis engine', () => {
     expect(a.requests.some((u) => u.includes('/api/extracts/bike_accidents_by_gu/1/arrow'))).toBe(true);
   });
 
+  it('the chart draws the chain; changing an input re-runs only its dependants', async () => {
+    const bars = a.page.locator('[data-testid="chart-cell"] [data-testid="chart-host"] svg rect, [data-testid="chart-cell"] [data-testid="chart-host"] svg path[aria-label]');
+    await expect.poll(() => a.page.locator('[data-testid="chart-cell"] [data-testid="chart-host"] svg').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await bars.count()).toBeGreaterThan(0);
+    const since = await waitStatus(a.page, 'since', 'done');
+    expect(await gridRow(a.page, since, 0)).toEqual(['19']);
+    const totalKey = await a.page.evaluate(() => JSON.stringify((window as any).__madangRuntime.store.getState().cells[(window as any).__madangRuntime.cellIdByName('total')].result.key));
+    const field = a.page.getByTestId('input-control-range-number');
+    await field.fill('2020');
+    await field.press('Enter');
+    await expect.poll(async () => (await gridRow(a.page, since, 0)).join('|'), { timeout: 30_000 }).toBe('4');
+    // cells that do not read $min_year kept their result
+    expect(await a.page.evaluate(() => JSON.stringify((window as any).__madangRuntime.store.getState().cells[(window as any).__madangRuntime.cellIdByName('total')].result.key))).toBe(totalKey);
+  });
+
   it('shows cycles, unknown names, query errors with their line, and 0-row results in place', async () => {
     const cycA = await waitStatus(a.page, 'cyc_a', 'blocked');
     await expect(output(a.page, cycA).getByTestId('cell-problem').textContent()).resolves.toContain('cyc_a → cyc_b');
@@ -198,6 +236,11 @@ describe('the analysis engine', () => {
     await a.page.keyboard.type(' AND 연도 >= 2015');
     const expected = await nativeTotal(2015);
     await expect.poll(async () => (await gridRow(a.page, totalId, 0)).join('|'), { timeout: 30_000 }).toBe(`${expected.total}|${expected.years}`);
+    // the chart follows its data cell: one bar per remaining year
+    await expect.poll(() => a.page.locator('[data-testid="chart-cell"] [data-testid="chart-host"] svg g[aria-label="bar"] rect').count(), { timeout: 30_000 }).toBe(expected.years);
+    // $min_year = 2020 still applies to the edited base: 2020..2023
+    const since = await cellIdOf(a.page, 'since');
+    await expect.poll(async () => (await gridRow(a.page, since, 0)).join('|'), { timeout: 30_000 }).toBe('4');
 
     await signInThroughPage(b.page, alice.email, alice.password, notebookPath);
     const bTotal = await waitStatus(b.page, 'total', 'done', 90_000);
