@@ -7,7 +7,7 @@
  * - the viewer's input value never reaches the shared document; nothing leaves 127.0.0.1.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -162,6 +162,29 @@ describe('charts and inputs', () => {
     await expect.poll(() => geo.nth(1).locator('path').count(), { timeout: 30_000 }).toBe(5);
     expect(await geo.nth(0).locator('path').count()).toBe(25);
     await screenshot(a.page, 'charts-2010-top5');
+    a.assertClean(expectedConsole);
+  });
+
+  it.each(['bike-accidents-by-gu.md', 'fine-dust-and-traffic.md'])('every chart of the sample %s draws, with its alt text', async (file) => {
+    const owner = await server.clientFor(minji);
+    const res = await owner.post('/api/notebooks/import', { markdown: readFileSync(path.resolve('notebooks', file), 'utf8') });
+    expect(res.status, res.text).toBe(201);
+    const firstRequest = a.requests.length;
+    await a.page.goto(`/n/${encodeURIComponent(res.json<{ id: string }>().id)}`);
+    const charts = a.page.locator('[data-testid="cell"][data-kind="chart"]');
+    await charts.first().waitFor();
+    const n = await charts.count();
+    expect(n).toBeGreaterThanOrEqual(2);
+    for (let i = 0; i < n; i++) {
+      const svg = charts.nth(i).locator('[data-testid="chart-host"] svg[aria-label]').first();
+      await svg.waitFor({ timeout: 90_000 });
+      expect((await svg.getAttribute('aria-label'))!.length).toBeGreaterThan(10);
+      expect(await charts.nth(i).locator('[data-testid="spec-problems"], .chart-error').count()).toBe(0);
+    }
+    // The district layer is its own chunk, fetched only by a page with a map.
+    const hasMap = readFileSync(path.resolve('notebooks', file), 'utf8').includes('"mark": "geo"');
+    expect(a.requests.slice(firstRequest).some((u) => /seoulGu-[\w-]+\.js/.test(u))).toBe(hasMap);
+    await screenshot(a.page, `sample-${file.replace(/\.md$/, '')}`);
     a.assertClean(expectedConsole);
   });
 });
