@@ -22,6 +22,7 @@ const optionalNamespaces: Record<string, Record<string, unknown>> = {
   auth: import.meta.glob('../components/auth/locales.ts', { eager: true }),
   sync: import.meta.glob('../sync/locales.ts', { eager: true }),
   editor: import.meta.glob('../editor/locales.ts', { eager: true }),
+  publish: import.meta.glob('../components/publish/locales.ts', { eager: true }),
 };
 
 function findBundle(mod: unknown): Bundle | null {

@@ -20,6 +20,7 @@ import { useCurrentUserStore, type CurrentUser } from '../../state/currentUser.t
 import { Link } from '../../router.tsx';
 import { NotebookView } from './NotebookView.tsx';
 import { ReadOnlyBanner, ShareButton } from './authSlots.tsx';
+import { StorySlot } from '../publish/StorySlot.tsx';
 import type { RenderSqlEditor } from '../cells/CellView.tsx';
 import { useNotebookTitle } from './useCells.ts';
 
@@ -131,6 +132,7 @@ function OpenNotebook({ session, info }: { session: NotebookSession; info: Noteb
               <ConnectionBadge session={session} />
               {info && <a className="button button-quiet" href={exportUrl(info.id)} download>{t('export')}</a>}
               {info && canOnNotebook(info.role, 'notebook.share') && <ShareButton notebookId={info.id} title={title || info.title} />}
+              {info && <StorySlot notebookId={info.id} doc={session.doc} role={info.role} />}
             </>
           }
         />
