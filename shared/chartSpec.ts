@@ -634,6 +634,9 @@ function geoOptions(
 
   options.projection = { type: 'mercator', domain: layer as unknown as PlotModule.ProjectionOptions['domain'] };
   if (valueField && !colour.scheme) colour.scheme = 'blues';
+  // Counts start at zero, so the smallest district is not drawn as if it had none.
+  const values = joined.map((d) => plainValue(d.properties.row[valueField ?? '']));
+  if (valueField && !spec.color?.type && values.length > 0 && values.every((v) => v === null || (typeof v === 'number' && v >= 0))) colour.zero = true;
   if (valueField && colour.legend) colour.label = colour.label ?? valueField;
   if (Object.keys(colour).length) options.color = colour;
 

@@ -304,6 +304,8 @@ describe('Seoul district layer', () => {
     expect(groups[1].querySelectorAll('path').length).toBe(3);
     const fills = new Set([...groups[1].querySelectorAll('path')].map((p) => p.getAttribute('fill')));
     expect(fills.size).toBe(3); // three values, three shades
+    // Non-negative values: the colour scale starts at zero.
+    expect(specToPlotOptions(s, rows, { Plot, geo: layer }).color).toMatchObject({ scheme: 'blues', zero: true, legend: true });
     expect(svg.querySelectorAll('g[aria-label="text"] text').length).toBe(25);
     expect(el.textContent).toContain('Apache-2.0');
     const notes = chartNotes(s, rows, { geo: layer });
