@@ -95,6 +95,10 @@ SELECT * FROM nowhere_table
 \`\`\`sql nothing
 SELECT * FROM base WHERE n < 0
 \`\`\`
+
+\`\`\`sql mine
+SELECT 측정소명, "미세먼지농도(㎍/㎥)" AS pm10 FROM local_air_2018_head ORDER BY pm10 DESC NULLS LAST LIMIT 1
+\`\`\`
 `;
 
 let server: TestServer;
@@ -103,6 +107,7 @@ let minji: TestUser;
 let alice: TestUser;
 let a: Person;
 let b: Person;
+let c: Person;
 let notebookPath = '';
 const expectedConsole = [/status of 401/];
 
@@ -131,6 +136,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   a = await openPerson(browser, server.url);
   b = await openPerson(browser, server.url);
+  c = await openPerson(browser, server.url);
 });
 
 afterAll(async () => {
@@ -257,5 +263,42 @@ describe('the analysis engine', () => {
     expect(a.requests.filter((u) => u.includes('/arrow')).length).toBe(before);
     a.assertClean(expectedConsole);
     b.assertClean(expectedConsole);
+  });
+
+  it('a CP949 CSV dropped as a local file is read in the browser, marked local-only, never uploaded', async () => {
+    const mine = await cellIdOf(a.page, 'mine');
+    await expect.poll(() => output(a.page, mine).getAttribute('data-status')).toBe('blocked');
+    const uploadsBefore = a.requests.filter((u) => !u.includes('/assets/')).length;
+    await a.page.getByTestId('local-file-input').setInputFiles(path.resolve('test/fixtures/cp949/air_2018_head.csv'));
+    const local = a.page.locator('[data-testid="local-table"][data-name="local_air_2018_head"]');
+    await expect.poll(() => local.textContent(), { timeout: 20_000 }).toContain('CP949');
+    await waitStatus(a.page, 'mine', 'done');
+    expect(await gridRow(a.page, mine, 0)).toEqual(['신촌로', '58']);
+    // reading the file made no request (an upload would be one)
+    expect(a.requests.filter((u) => !u.includes('/assets/')).length).toBe(uploadsBefore);
+  });
+
+  it('an extract download that breaks off halfway says so and can be retried', async () => {
+    let cut = true;
+    await c.page.route('**/api/extracts/bike_accidents_by_gu/1/arrow', async (route) => {
+      if (!cut) return route.fallback();
+      const res = await route.fetch({ headers: { ...route.request().headers(), 'accept-encoding': 'identity' } });
+      const body = await res.body();
+      return route.fulfill({ status: 200, headers: { 'content-type': 'application/vnd.apache.arrow.stream', 'x-uncompressed-length': String(body.byteLength) }, body: body.subarray(0, body.byteLength >> 1) });
+    });
+    await signInThroughPage(c.page, alice.email, alice.password, notebookPath);
+    const status = c.page.locator('[data-testid="extract-status"][data-extract="bike_accidents_by_gu"]');
+    await expect.poll(() => status.getAttribute('data-phase'), { timeout: 90_000 }).toBe('error');
+    expect(await status.textContent()).toMatch(/중간에 끊겼습니다|stopped halfway/);
+    const baseId = await waitStatus(c.page, 'base', 'error');
+    await expect(output(c.page, baseId).getByTestId('cell-error').textContent()).resolves.toContain('bike_accidents_by_gu');
+    const totalId = await waitStatus(c.page, 'total', 'blocked');
+    await expect(output(c.page, totalId).getByTestId('cell-problem').textContent()).resolves.toContain('doubled');
+    // other cells are not held up: the 1M-row cell computed
+    await waitStatus(c.page, 'big', 'done');
+    cut = false;
+    await status.getByRole('button').click();
+    await expect.poll(() => status.getAttribute('data-phase'), { timeout: 30_000 }).toBe('ready');
+    await waitStatus(c.page, 'total', 'done');
   });
 });
