@@ -1,0 +1,101 @@
+/**
+ * Stories end to end, in headless Chromium against the real server and built client: an owner
+ * publishes through the notebook's publish dialog; a citizen with no account reads the story on a
+ * phone-sized screen with JavaScript disabled, sees the chart SVG and opens its data table,
+ * switches to English, and the page loads no script at all.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { isLocalUrl, launchBrowser, openPerson, screenshot, signInThroughPage, type Person } from '../harness/browser.ts';
+import { startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
+import { addTripsExtract, storyNotebookMd } from '../stories/fixtures.ts';
+
+// `MADANG_E2E_CLIENT_DIR` lets a run use a client built elsewhere (e.g. while dist/ is in use).
+const clientDir = path.resolve(process.env.MADANG_E2E_CLIENT_DIR ?? 'dist/client');
+
+function ensureBuilt(): void {
+  if (existsSync(path.join(clientDir, 'index.html'))) return;
+  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('vite build failed');
+}
+
+let server: TestServer;
+let browser: Browser;
+let owner: TestUser;
+let person: Person;
+let notebookId = '';
+let storyUrl = '';
+
+beforeAll(async () => {
+  ensureBuilt();
+  server = await startTestServer({ clientDir });
+  owner = await server.createUser({ name: '김민지', org: '마포 자전거 시민모임', role: 'analyst' });
+  const { catalog } = await addTripsExtract(server.server, server.dataDir);
+  await catalog.close();
+  const client = await server.clientFor(owner);
+  const res = await client.post('/api/notebooks/import', { markdown: storyNotebookMd });
+  notebookId = res.json().id;
+  browser = await launchBrowser();
+  person = await openPerson(browser, server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('story', () => {
+  it('an owner publishes through the publish dialog', async () => {
+    const { page } = person;
+    await signInThroughPage(page, owner.email, owner.password, `/n/${notebookId}`);
+    await page.getByTestId('publish-button').click();
+    const dialog = page.getByTestId('publish-dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await dialog.getByTestId('publish-title-en').fill('Bike trips by district');
+    await dialog.getByTestId('publish-pick-markdown').first().check();
+    await dialog.getByTestId('publish-pick-chart').first().check();
+    await dialog.getByTestId('publish-submit').click();
+    const link = dialog.getByTestId('publish-story-link');
+    await link.waitFor({ timeout: 30_000 });
+    storyUrl = (await link.getAttribute('href')) ?? '';
+    expect(storyUrl).toMatch(/^\/stories\//);
+    await screenshot(page, 'story-publish-dialog');
+    person.assertClean([/status of 401/]);
+  });
+
+  it('a citizen reads it on a phone with JavaScript off: SVG chart, data table, English', async () => {
+    const context = await browser.newContext({
+      baseURL: server.url, javaScriptEnabled: false, locale: 'ko-KR', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2,
+    });
+    const requests: string[] = [];
+    await context.route('**/*', (route) => (isLocalUrl(route.request().url()) ? route.continue() : route.abort()));
+    const page = await context.newPage();
+    page.on('request', (r) => requests.push(r.url()));
+    expect(await context.cookies()).toEqual([]);
+    const res = await page.goto(storyUrl);
+    expect(res?.status()).toBe(200);
+    const svg = page.locator('figure.chart svg[role="img"]').first();
+    await expect.poll(() => svg.isVisible()).toBe(true);
+    const box = await svg.boundingBox();
+    expect(box!.width).toBeLessThanOrEqual(390);
+    expect(await page.locator('figure.chart table').first().isVisible()).toBe(false);
+    await page.locator('figure.chart details summary').first().click();
+    expect(await page.locator('figure.chart table').first().isVisible()).toBe(true);
+    expect(await page.locator('figure.chart table tbody tr').count()).toBe(6);
+    await screenshot(page, 'story-phone-ko');
+    // The story page loads no script: no <script> element and no .js request.
+    expect(await page.locator('script').count()).toBe(0);
+    expect(requests.filter((u) => /\.js(\?|$)/.test(u))).toEqual([]);
+
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForURL(/lang=en/);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.locator('h1').textContent()).toBe('Bike trips by district');
+    expect(await page.locator('figure.chart figcaption').first().textContent()).toContain('Trips by district');
+    await screenshot(page, 'story-phone-en');
+    await context.close();
+  });
+});
