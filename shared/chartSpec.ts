@@ -459,20 +459,24 @@ function looksLikeYears(rows: readonly ChartRow[], f: string | undefined): boole
   });
 }
 
+/** The problem for a result too large to chart (null when it fits). Checked before rows are read. */
+export function tooManyRows(spec: Pick<ChartSpec, 'data'>, rowCount: number): SpecProblem | null {
+  if (rowCount <= maxChartRows) return null;
+  return {
+    path: 'data',
+    ko: `${spec.data}의 행이 너무 많아 차트로 그리지 않습니다 (${rowCount.toLocaleString('ko-KR')}행, 최대 ${maxChartRows.toLocaleString('ko-KR')}행). SQL에서 먼저 묶어 주세요 (GROUP BY).`,
+    en: `${spec.data} has too many rows to chart (${rowCount.toLocaleString('en-US')}, at most ${maxChartRows.toLocaleString('en-US')}). Aggregate in SQL first (GROUP BY).`,
+  };
+}
+
 /**
  * Checks everything that depends on the data (columns exist, row count). Empty = drawable.
  * The UI shows these in place of the chart.
  */
 export function checkChartData(spec: ChartSpec, rows: readonly ChartRow[], ctx: Pick<PlotContext, 'columns' | 'geo'> = {}): SpecProblem[] {
   const problems: SpecProblem[] = [];
-  if (rows.length > maxChartRows) {
-    problems.push({
-      path: 'data',
-      ko: `${spec.data}의 행이 너무 많아 차트로 그리지 않습니다 (${rows.length.toLocaleString('ko-KR')}행, 최대 ${maxChartRows.toLocaleString('ko-KR')}행). SQL에서 먼저 묶어 주세요 (GROUP BY).`,
-      en: `${spec.data} has too many rows to chart (${rows.length.toLocaleString('en-US')}, at most ${maxChartRows.toLocaleString('en-US')}). Aggregate in SQL first (GROUP BY).`,
-    });
-    return problems;
-  }
+  const tooMany = tooManyRows(spec, rows.length);
+  if (tooMany) return [tooMany];
   const columns = ctx.columns ? [...ctx.columns] : rows.length > 0 ? Object.keys(rows[0]) : null;
   if (columns) problems.push(...checkSpecColumns(spec, columns));
   return problems;

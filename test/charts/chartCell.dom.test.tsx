@@ -107,6 +107,10 @@ describe('chart cell', () => {
     mounted = mount(<Charts doc={doc} src={{ status: 'error', error: 'Binder Error: x' }} />, 'en');
     expect(q(mounted.container, 'chart-preview').textContent).toBe('Cannot draw: cell by_gu has an error: Binder Error: x');
     mounted.unmount();
+    // 10 million rows: refused from the row count alone (rows are never read).
+    mounted = mount(<Charts doc={doc} src={{ status: 'done', rowCount: 10_000_000, table: [{ broken: true }] }} />, 'en');
+    expect(q(mounted.container, 'spec-problems').textContent).toContain('by_gu has too many rows to chart (10,000,000, at most 50,000). Aggregate in SQL first (GROUP BY).');
+    mounted.unmount();
     mounted = mount(<Charts doc={doc} src={{ status: 'missing' }} />);
     expect(q(mounted.container, 'chart-preview').textContent).toBe('"by_gu"이라는 SQL 셀이 없습니다.');
   });

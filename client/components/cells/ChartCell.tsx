@@ -8,7 +8,7 @@
  */
 import { useMemo, useState } from 'react';
 import type { Table } from 'apache-arrow';
-import { parseChartSpec, type ChartRow } from '../../../shared/chartSpec.ts';
+import { parseChartSpec, tooManyRows, type ChartRow } from '../../../shared/chartSpec.ts';
 import { ChartView, ProblemList } from '../../charts/ChartView.tsx';
 import { toPlainRows } from '../../charts/tableRows.ts';
 import { useChartText } from '../../charts/strings.ts';
@@ -39,7 +39,9 @@ export function ChartCellView({ spec, readOnly, source, sqlNames = [], onSpecCha
   // A new cell has no settings yet: open its editor straight away.
   const [editing, setEditing] = useState(() => spec === null || spec === undefined);
   const parsed = useMemo(() => parseChartSpec(spec), [spec]);
-  const plain = useMemo(() => toPlainRows(source.table ?? null), [source.table]);
+  // A result too large to chart is refused before its rows are copied out of Arrow.
+  const tooMany = parsed.ok && typeof source.rowCount === 'number' ? tooManyRows(parsed.spec, source.rowCount) : null;
+  const plain = useMemo(() => toPlainRows(tooMany ? null : source.table ?? null), [source.table, tooMany]);
   const columns = useMemo(
     () => (source.columns && source.columns.length > 0 ? source.columns : plain.columns.map((name) => ({ name }))),
     [source.columns, plain.columns],
@@ -52,6 +54,7 @@ export function ChartCellView({ spec, readOnly, source, sqlNames = [], onSpecCha
   if (!parsed.ok) body = <ProblemList title={t('specProblems')} problems={parsed.problems} lang={lang} />;
   else if (source.status === 'missing') body = <p className="chart-error" role="alert">{t('noSuchCell', { name: dataName })}</p>;
   else if (source.status === 'error') body = <p className="chart-error" role="alert">{t('sourceFailed', { name: dataName, error: source.error ?? '' })}</p>;
+  else if (tooMany) body = <ProblemList title={t('specProblems')} problems={[tooMany]} lang={lang} />;
   else if (source.status === 'blocked') body = <p className="chart-error" role="alert">{t('sourceBlocked', { name: dataName })}</p>;
   else if (!source.table) {
     body = <p className="muted" role="status">{t(source.status === 'running' ? 'running' : 'waitingFor', { name: dataName })}</p>;
