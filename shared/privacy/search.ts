@@ -16,7 +16,7 @@
  */
 import { evaluateClasses, rollUp, type ClassResult, type RowTable, type SensitiveModel } from './classes.ts';
 import { levelMap, type EncodedHierarchy } from './hierarchy.ts';
-import { createLattice, isAtOrBelow, levelsOf, MAX_LATTICE_SIZE, nodeOf, predecessors, successors, type Lattice } from './lattice.ts';
+import { createLattice, isAtOrBelow, levelsOf, MAX_LATTICE_SIZE, predecessors, successors, type Lattice } from './lattice.ts';
 import { isFullyMonotonic, minimalClassSize } from './models.ts';
 import { compareLoss, evaluateLoss, isBoundExact, isMetricMonotonic, lowerBound, type Loss, type MetricContext } from './metrics.ts';
 import { MadangError } from '../errors.ts';
@@ -114,6 +114,7 @@ export function searchOptimum(input: SearchInput): SearchResult {
   });
   const order = exhaustive ? nodes : [...nodes].sort((a, b) => compareLoss(a.bound, b.bound) || a.sum - b.sum || a.node - b.node);
   let best: (NodeOutcome & { sum: number; node: number }) | null = null;
+  const byBound = (a: number, b: number) => compareLoss(nodes[a].bound, nodes[b].bound) || nodes[a].sum - nodes[b].sum || a - b;
 
   for (const entry of order) {
     const { node, levels } = entry;
@@ -127,7 +128,7 @@ export function searchOptimum(input: SearchInput): SearchResult {
         continue;
       }
       if (status[node] === 0 && failsOnOneColumn(levels)) spread(lattice, status, node, 2, predecessors);
-      if (status[node] === 0) result = probePath(lattice, node, levels, status, evaluate, failsOnOneColumn);
+      if (status[node] === 0) result = probePath(lattice, node, levels, status, evaluate, failsOnOneColumn, byBound, fullyMonotonic);
       if (status[node] === 2) continue;
       result ??= evaluate(node, levels);
     }
@@ -181,8 +182,9 @@ function spread(lattice: Lattice, status: Uint8Array, node: number, value: 1 | 2
 
 /**
  * Flash-style check of `node`: binary search on a path from it to the top for the lowest node
- * that does not fail; any failing node on the path tags `node` as failing at once. Returns the
- * evaluation of `node` itself when the search reached it.
+ * that does not fail; any failing node on the path tags `node` as failing at once (and, with
+ * monotonic criteria, the climb from it tags more). Returns the evaluation of `node` itself when
+ * the search reached it.
  */
 function probePath(
   lattice: Lattice,
@@ -191,17 +193,16 @@ function probePath(
   status: Uint8Array,
   evaluate: (n: number, l: number[]) => Evaluated,
   failsOnOneColumn: (levels: number[]) => boolean,
+  byBound: (a: number, b: number) => number,
+  climb: boolean,
 ): Evaluated | null {
   const path: { node: number; levels: number[] }[] = [{ node, levels }];
-  let current = levels;
   for (;;) {
-    let pick = -1;
-    for (let j = 0; j < current.length; j++) {
-      if (current[j] < lattice.maxLevels[j] && (pick < 0 || current[j] / lattice.maxLevels[j] < current[pick] / lattice.maxLevels[pick])) pick = j;
-    }
-    if (pick < 0) break;
-    current = current.map((l, j) => (j === pick ? l + 1 : l));
-    path.push({ node: nodeOf(lattice, current), levels: current });
+    // Up through the successor with the least bound: the nodes the search must decide next.
+    const up = successors(lattice, path[path.length - 1].node);
+    if (up.length === 0) break;
+    const next = up.sort(byBound)[0];
+    path.push({ node: next, levels: levelsOf(lattice, next) });
   }
   let lo = 0;
   let hi = path.length - 1;
@@ -213,11 +214,43 @@ function probePath(
     if (status[step.node] === 0) {
       const result = evaluate(step.node, step.levels);
       if (mid === 0) own = result;
+      if (climb && status[step.node] === 2) climbFailing(lattice, step.node, status, evaluate, failsOnOneColumn, byBound);
     }
     if (status[step.node] === 2) lo = mid + 1;
     else hi = mid - 1;
   }
   return own;
+}
+
+/**
+ * From a node that is not anonymous (criteria monotonic), keep stepping to a successor that is not
+ * anonymous either, so the failure tags the largest set of nodes below. Successors are tried in
+ * column order; the climb ends at a node whose successors are all anonymous.
+ */
+function climbFailing(
+  lattice: Lattice,
+  start: number,
+  status: Uint8Array,
+  evaluate: (n: number, l: number[]) => Evaluated,
+  failsOnOneColumn: (levels: number[]) => boolean,
+  byBound: (a: number, b: number) => number,
+): void {
+  let current = start;
+  for (;;) {
+    let next = -1;
+    for (const s of successors(lattice, current).sort(byBound)) {
+      if (status[s] === 1) continue;
+      const levels = levelsOf(lattice, s);
+      if (status[s] === 0 && failsOnOneColumn(levels)) spread(lattice, status, s, 2, predecessors);
+      if (status[s] === 0) evaluate(s, levels);
+      if (status[s] === 2) {
+        next = s;
+        break;
+      }
+    }
+    if (next < 0) return;
+    current = next;
+  }
 }
 
 /** Tables of evaluated nodes, kept for roll-up until their rows exceed the budget (oldest dropped first). */
