@@ -6,6 +6,7 @@
 import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, navigate, useRoute, currentPath, type Route } from './router.tsx';
+import { DataNavLink } from './components/data/DataNavLink.tsx';
 import { ToastRegion } from './components/ui/Toast.tsx';
 import { useCurrentUserStore } from './state/currentUser.ts';
 import { HttpError, reportRequestError } from './api/http.ts';
@@ -20,6 +21,8 @@ const NotebookPage = lazy(() => import('./components/notebook/NotebookPage.tsx')
 const LoginPage = lazy(() => import('./components/auth/LoginPage.tsx').then((m) => ({ default: m.LoginPage })));
 const AcceptInvitePage = lazy(() => import('./components/auth/AcceptInvitePage.tsx').then((m) => ({ default: m.AcceptInvitePage })));
 const ChangePasswordDialog = lazy(() => import('./components/auth/ChangePasswordDialog.tsx').then((m) => ({ default: m.ChangePasswordDialog })));
+const DataPage = lazy(() => import('./components/data/DataPage.tsx'));
+const DatasetPage = lazy(() => import('./components/data/DatasetPage.tsx'));
 const AdminPage = lazy(() => import('./components/auth/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
 
 function isPublicRoute(route: Route): boolean {
@@ -66,6 +69,8 @@ export function App() {
   else if (route.name === 'home') page = <HomePage />;
   else if (route.name === 'notebook') page = <NotebookPage key={route.id} id={route.id} />;
   else if (route.name === 'admin') page = <AdminPage />;
+  else if (route.name === 'data') page = <DataPage />;
+  else if (route.name === 'dataset') page = <DatasetPage key={route.id} id={route.id} />;
   else page = <NotFound />;
 
   return (
@@ -123,6 +128,7 @@ function AppHeader() {
               <span className="user-name">{user.name}</span>
               <span className="user-org muted">{user.orgName}</span>
             </span>
+            <DataNavLink />
             {canInWorkspace(user.workspaceRole, 'workspace.readAudit') && (
               <Link href="/admin" className="button button-quiet" data-testid="admin-link">{t('admin')}</Link>
             )}

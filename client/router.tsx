@@ -10,6 +10,8 @@ export type Route =
   | { name: 'login'; next: string | null }
   | { name: 'invite'; token: string }
   | { name: 'admin' }
+  | { name: 'data' }
+  | { name: 'dataset'; id: string }
   | { name: 'notFound' };
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
@@ -18,6 +20,9 @@ export function matchRoute(pathname: string, search = ''): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { name: 'home' };
   if (path === '/admin') return { name: 'admin' };
+  if (path === '/data') return { name: 'data' };
+  const dataset = /^\/data\/([^/]+)$/.exec(path);
+  if (dataset && idPattern.test(decodeURIComponent(dataset[1]))) return { name: 'dataset', id: decodeURIComponent(dataset[1]) };
   if (path === '/login') {
     const next = new URLSearchParams(search).get('next');
     // Only same-site paths: an open redirect after sign-in would be a phishing aid.

@@ -23,6 +23,7 @@ const optionalNamespaces: Record<string, Record<string, unknown>> = {
   sync: import.meta.glob('../sync/locales.ts', { eager: true }),
   editor: import.meta.glob('../editor/locales.ts', { eager: true }),
   publish: import.meta.glob('../components/publish/locales.ts', { eager: true }),
+  data: import.meta.glob('../components/data/locales.ts', { eager: true }),
 };
 
 function findBundle(mod: unknown): Bundle | null {
