@@ -79,3 +79,16 @@ describe('feedback limiter', () => {
     expect(l.take('a', 1001)).toBe(0);
   });
 });
+
+describe('server-side chart SVG', () => {
+  it('draws a district map with a colour ramp legend without a canvas, SVG with xmlns and the alt text', async () => {
+    const { renderChartSvg } = await import('../../server/stories/renderChart.ts');
+    const spec = { mark: 'geo', data: 'by_gu', join: { by: 'name', field: 'gu' }, fill: 'n' } as const;
+    const out = await renderChartSvg(spec, ['gu', 'n'], [['마포구', 12], ['강남구', 30]], 'ko', '지도 <대체>');
+    expect(out).toContain('xmlns="http://www.w3.org/2000/svg"');
+    expect(out).toContain('role="img"');
+    expect(out).toContain('aria-label="지도 &lt;대체&gt;"');
+    expect(out).toContain('data:image/svg+xml');
+    expect(out).not.toMatch(/<script/i);
+  }, 30_000);
+});
