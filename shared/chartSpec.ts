@@ -557,12 +557,15 @@ export function specToPlotOptions(spec: ChartSpec, rows: readonly ChartRow[], ct
     for (const row of data) for (const y of ys) markData.push({ ...row, [seriesKey]: y, [valueKey]: row[y] });
   }
   if (spec.x !== undefined) markOptions.x = spec.x;
-  if (ys.length > 0) markOptions.y = multi ? valueKey : ys[0];
+  // Accessor functions, not the helper keys, so tips and legends show the labels set below.
+  const seriesOf = (d: ChartRow) => d[seriesKey];
+  if (ys.length > 0) markOptions.y = multi ? (d: ChartRow) => d[valueKey] : ys[0];
   const isLine = spec.mark === 'line' || spec.mark === 'rule';
   if (multi) {
-    if (isLine || spec.mark === 'dot') markOptions.stroke = seriesKey;
-    else markOptions.fill = seriesKey;
+    if (isLine || spec.mark === 'dot') markOptions.stroke = seriesOf;
+    else markOptions.fill = seriesOf;
     colour.domain = ys;
+    colour.label ??= lang === 'en' ? 'series' : '계열';
   }
   for (const key of ['fill', 'stroke'] as const) {
     const v = spec[key];

@@ -212,6 +212,8 @@ describe('rendering to SVG in Node (jsdom)', () => {
     expect(el.tagName.toLowerCase()).toBe('figure');
     expect(el.textContent).toContain('at_fault');
     expect(el.textContent).toContain('victim');
+    const o = specToPlotOptions(spec({ mark: 'line', data: 'trend', x: '연도', y: ['at_fault', 'victim'] }), trend, { Plot, lang: 'en' });
+    expect(o).toMatchObject({ y: { label: 'at_fault, victim' }, color: { domain: ['at_fault', 'victim'], label: 'series', legend: true } });
   });
 
   it('stacked multi-y bars, dots, cells, areas, text and rules', () => {
