@@ -9,9 +9,10 @@
  * half-written (and an old extract at the same path untouched).
  */
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { MadangError } from '../../shared/errors.ts';
 import { anonymize, type EngineResult } from '../../shared/privacy/engine.ts';
 import type { Policy } from '../../shared/privacy/policy.ts';
 import type { SanitizeReport } from '../../shared/privacy/report.ts';
@@ -66,8 +67,18 @@ function tempPath(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
+async function assertFolder(file: string, what: { ko: string; en: string }): Promise<void> {
+  const folder = path.dirname(path.resolve(file));
+  const info = await stat(folder).catch(() => null);
+  if (!info?.isDirectory()) {
+    throw new MadangError('invalid_input', { ko: `${what.ko}를 쓸 폴더 ${folder}가 없습니다`, en: `the folder for the ${what.en}, ${folder}, does not exist` });
+  }
+}
+
 /** Writes the extract (when there is a solution) and the report; returns the report. */
 export async function sanitizeFile(opts: SanitizeFileOptions): Promise<SanitizeReport> {
+  await assertFolder(opts.out, { ko: '추출본', en: 'extract' });
+  if (opts.report) await assertFolder(opts.report, { ko: '보고서', en: 'report' });
   return withConnection(async (conn) => {
     const { prepared, result } = await runEngine(conn, opts);
     const temps: { temp: string; target: string }[] = [];

@@ -164,6 +164,10 @@ describe('bad input: what and where', () => {
     const err = await inputError(`${header}R1,1980,F,ST-101,commute,100\nR2,1980,F,ST-999,commute,100\nR3,1980,F,ST-998,commute,1\n`);
     expect(err.detail.en).toBe('hierarchy of column "station": values present in the data are missing from the hierarchy: "ST-999", "ST-998" (2)');
   });
+  it('an output folder that does not exist', async () => {
+    const input = write('ok.csv', `${header}R1,1980,F,ST-101,commute,100\n`);
+    await expect(sanitizeFile({ input, policy: tripsPolicy(), policyDir: dir, out: path.join(dir, 'missing', 'x.parquet') })).rejects.toThrow(/the folder for the extract, .*missing, does not exist/);
+  });
   it('bytes that are not UTF-8', async () => {
     const input = path.join(dir, 'cp949.csv');
     writeFileSync(input, Buffer.concat([Buffer.from('gu,n\n'), Buffer.from([0xb0, 0xad, 0xb3, 0xb2]), Buffer.from(',1\n')]));
