@@ -158,6 +158,11 @@ describe('charts and inputs', () => {
     const expected = (await nativeRanking(2010)).slice(0, 5);
     await expect.poll(() => barLabels(a.page), { timeout: 30_000 }).toEqual(expected);
     expect(await chart(a.page, 0).locator('svg g[aria-label="bar"] rect').count()).toBe(5);
+    // Hovering a bar shows its values (Plot's tip).
+    await chart(a.page, 0).locator('svg g[aria-label="bar"] rect').first().hover();
+    const tip = chart(a.page, 0).locator('svg g[aria-label="tip"]');
+    await expect.poll(() => tip.textContent(), { timeout: 10_000 }).toContain(expected[0]);
+    expect(await tip.textContent()).toContain('at_fault');
     const geo = chart(a.page, 1).locator('svg g[aria-label="geo"]');
     await expect.poll(() => geo.nth(1).locator('path').count(), { timeout: 30_000 }).toBe(5);
     expect(await geo.nth(0).locator('path').count()).toBe(25);
