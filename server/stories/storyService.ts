@@ -8,12 +8,13 @@
  * `rejected`. A version whose checks all pass is `published` at once. Published content is never
  * updated; a new publish makes a new version; unpublishing hides the story but keeps every row.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type * as Y from 'yjs';
 import { MadangError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
-import type { OutputCheckRulesInput } from '../../shared/outputCheck/rules.ts';
+import { safeParseOutputCheckRules, type OutputCheckRulesInput } from '../../shared/outputCheck/rules.ts';
 import { listCells, readMeta } from '../../shared/schema/notebook.ts';
 import {
   flaggedFigures, pick,
@@ -35,7 +36,10 @@ export interface StoryServiceDeps {
   /** The notebook's current doc (live room or storage); `release` when done. */
   loadDoc(notebookId: string): Promise<{ doc: Y.Doc; release(): void }>;
   audit: StoryAudit;
-  /** Output-check rules for this workspace (default SACRO/ACRO). */
+  /**
+   * Output-check rules for this workspace. Default: `<dataDir>/output-check-rules.json` when it
+   * exists (the same format as `madang check-output --rules`), else the SACRO/ACRO defaults.
+   */
   rules?: OutputCheckRulesInput;
   now?: () => Date;
 }
@@ -114,6 +118,30 @@ export class StoryService {
     };
   }
 
+  /** The workspace's rules, read at each publish so a steward's change applies without a restart. */
+  async #rules(): Promise<OutputCheckRulesInput | undefined> {
+    if (this.#deps.rules) return this.#deps.rules;
+    const file = path.join(this.#deps.dataDir, 'output-check-rules.json');
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      raw = null;
+    }
+    const parsed = safeParseOutputCheckRules(raw);
+    if (!parsed.ok) {
+      const detail = parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+      throw new MadangError('internal', { ko: `작업 공간의 검사 규칙 파일이 잘못되었습니다 (${file}): ${detail}`, en: `the workspace's output-check rules file is invalid (${file}): ${detail}` });
+    }
+    return parsed.rules;
+  }
+
   async #storyOf(notebookId: string): Promise<StoriesTable | undefined> {
     return this.#db.selectFrom('stories').selectAll().where('notebook_id', '=', notebookId).executeTakeFirst();
   }
@@ -125,7 +153,7 @@ export class StoryService {
     try {
       built = await buildStory({
         notebookId, meta: readMeta(doc), cells: listCells(doc), request,
-        resolveExtract: (n, v) => this.#resolveExtract(n, v), rules: this.#deps.rules, now: this.#deps.now,
+        resolveExtract: (n, v) => this.#resolveExtract(n, v), rules: await this.#rules(), now: this.#deps.now,
       });
     } finally {
       release();

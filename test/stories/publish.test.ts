@@ -173,6 +173,21 @@ describe('publish', () => {
   });
 });
 
+describe('workspace rules', () => {
+  it('reads <dataDir>/output-check-rules.json at each publish', async () => {
+    const { writeFile, rm } = await import('node:fs/promises');
+    const file = `${server.dataDir}/output-check-rules.json`;
+    await writeFile(file, JSON.stringify({ threshold: 1000 }));
+    try {
+      const res = await owner.post(`/api/notebooks/${notebookId}/story/publish`, { ...base, cells: [{ cellId: byName('by_band') }] });
+      expect(res.json().status).toBe('blocked');
+      expect(res.json().flagged[0].cells[0].rule).toBe('threshold');
+    } finally {
+      await rm(file);
+    }
+  });
+});
+
 describe('reading', () => {
   it('lists, searches and filters stories; JSON list; Atom feed parses', async () => {
     const list = await server.anonymous().get('/api/stories');
