@@ -127,6 +127,21 @@ describe('import', () => {
     expect(names).toContain('stations');
   });
 
+  it('imports a Parquet file (types from its schema)', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const file = path.join(t.dataDir, 'upload-src.parquet');
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    await conn.run(`COPY (SELECT i::INTEGER AS n, 'v' || (i % 3) AS label, DATE '2024-01-01' + i::INTEGER AS day FROM range(10) t(i)) TO '${file}' (FORMAT parquet)`);
+    conn.closeSync();
+    instance.closeSync();
+    const res = await upload(steward, 'from_parquet', 'src.parquet', await readFile(file));
+    expect(res.status).toBe(201);
+    const { version } = res.json();
+    expect(version).toMatchObject({ format: 'parquet', rowCount: 10, encoding: null });
+    expect(version.columns.map((c: { name: string; type: string }) => `${c.name}:${c.type}`)).toEqual(['n:integer', 'label:text', 'day:date']);
+  });
+
   it('shows other members the profile summary only (no values)', async () => {
     const res = await analyst.get(`/api/datasets/${datasetId}`);
     expect(res.status).toBe(200);
@@ -225,6 +240,21 @@ describe('policies, approvals and extracts', () => {
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     expect(Math.min(...counts.values())).toBeGreaterThanOrEqual(5);
+  });
+
+  it('refuses a build whose approved policy has no solution, leaving the catalog untouched', async () => {
+    const strict = { ...tripsPolicy, k: 1000, suppressionLimit: 0 };
+    const drafted = (await steward.post(`/api/datasets/${datasetId}/policies`, { policy: strict, note: 'too strict' })).json().version;
+    expect(drafted.preview.status).toBe('no-solution');
+    await cso1.post(`/api/policies/${drafted.id}/reviews`, { decision: 'approve' });
+    await cso2.post(`/api/policies/${drafted.id}/reviews`, { decision: 'approve' });
+    const before = (await analyst.get('/api/extracts/trips')).json().versions.length;
+    const res = await steward.post(`/api/datasets/${datasetId}/extracts`, { policyVersionId: drafted.id });
+    expect(res.status).toBe(409);
+    expect(res.json().error.en).toMatch(/^no extract can be made with this policy: /);
+    expect((await analyst.get('/api/extracts/trips')).json().versions.length).toBe(before);
+    const { readdir } = await import('node:fs/promises');
+    expect(await readdir(path.join(t.dataDir, 'raw', '.builds'))).toEqual([]);
   });
 
   it('records every step in the audit log', async () => {
