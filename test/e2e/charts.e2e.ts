@@ -4,7 +4,8 @@
  * - changing the input re-runs the SQL cell and the chart redraws with the new year's numbers
  *   (checked against native DuckDB on the same CSV);
  * - editing the SQL redraws the chart; the map joins districts by name;
- * - the viewer's input value never reaches the shared document; nothing leaves 127.0.0.1.
+ * - a person's input value never reaches the shared document or another person; nothing leaves
+ *   127.0.0.1.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -77,7 +78,9 @@ ORDER BY at_fault DESC, 자치구
 let server: TestServer;
 let browser: Browser;
 let minji: TestUser;
+let alice: TestUser;
 let a: Person;
+let b: Person;
 let notebookId = '';
 const expectedConsole = [/status of 401/];
 
@@ -100,8 +103,12 @@ beforeAll(async () => {
   const res = await owner.post('/api/notebooks/import', { markdown: notebook });
   expect(res.status, res.text).toBe(201);
   notebookId = res.json<{ id: string }>().id;
+  alice = await server.createUser({ name: 'Alice Park', org: 'Seoul Data Lab', orgKind: 'expert', role: 'analyst' });
+  const share = await owner.post(`/api/notebooks/${encodeURIComponent(notebookId)}/members`, { email: alice.email, role: 'viewer' });
+  expect(share.status, share.text).toBeLessThan(300);
   browser = await launchBrowser();
   a = await openPerson(browser, server.url);
+  b = await openPerson(browser, server.url);
 });
 
 afterAll(async () => {
@@ -133,7 +140,7 @@ describe('charts and inputs', () => {
     await screenshot(a.page, 'charts-2023');
   });
 
-  it('changing the input re-runs the SQL cell and the chart redraws; the doc keeps the default', async () => {
+  it('changing the input re-runs the SQL cell and the chart redraws; the doc keeps the default; others keep theirs', async () => {
     const numberBox = a.page.getByTestId('input-control-range-number');
     await numberBox.fill('2010');
     await numberBox.press('Enter');
@@ -143,6 +150,16 @@ describe('charts and inputs', () => {
     // The viewer's own value: the notebook's default is still 2023 on the server.
     const exported = await (await server.clientFor(minji)).get(`/api/notebooks/${encodeURIComponent(notebookId)}/export`);
     expect(exported.text).toContain('"default": 2023');
+    // Another person (a viewer) still sees the default year, and can pick their own.
+    await signInThroughPage(b.page, alice.email, alice.password, `/n/${encodeURIComponent(notebookId)}`);
+    await expect.poll(() => barLabels(b.page), { timeout: 90_000 }).toEqual(await nativeRanking(2023));
+    expect(await b.page.getByTestId('input-control-range-number').inputValue()).toBe('2023');
+    expect(await b.page.getByTestId('input-set-default').count()).toBe(0);
+    await b.page.getByTestId('input-control-range-number').fill('2015');
+    await b.page.getByTestId('input-control-range-number').press('Enter');
+    await expect.poll(() => barLabels(b.page), { timeout: 30_000 }).toEqual(await nativeRanking(2015));
+    await expect.poll(() => barLabels(a.page)).toEqual(expected);
+    b.assertClean(expectedConsole);
     // The data table shows the same numbers the chart draws.
     await chart(a.page, 0).getByTestId('chart-table-toggle').click();
     const firstRow = await chart(a.page, 0).locator('[data-testid="chart-table"] tbody tr').first().locator('td').allTextContents();
