@@ -250,3 +250,11 @@ describe('feedback', () => {
     expect(story.versions.filter((v: { status: string }) => v.status === 'published')).toHaveLength(2);
   });
 });
+
+describe('transfer', () => {
+  it('sends pages gzipped to readers that accept it', async () => {
+    const res = await fetch(`${server.url}/stories`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(await res.text()).toContain('<html lang="ko">');
+  });
+});
