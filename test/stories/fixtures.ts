@@ -120,6 +120,10 @@ SELECT gu, trips FROM by_gu WHERE trips > 100
 SELECT gu, age_band, hour, count(*) AS trips FROM trips GROUP BY gu, age_band, hour ORDER BY gu, age_band, hour
 \`\`\`
 
+\`\`\`sql all_rows
+SELECT gu, hour FROM trips
+\`\`\`
+
 \`\`\`sql broken
 SELECT no_such_column FROM trips
 \`\`\`

@@ -162,6 +162,15 @@ describe('publish', () => {
     expect(notOwner.status).toBe(403);
   });
 
+  it('caps a huge result at 1,000 published rows and tells the author', async () => {
+    const res = await owner.post(`/api/notebooks/${notebookId}/story/publish`, { ...base, cells: [{ cellId: byName('all_rows') }] });
+    const body = res.json();
+    expect(body.status).toBe('blocked'); // row-level output fails the checks too
+    expect(body.flagged[0].cells.some((c: { rule: string }) => c.rule === 'row-level')).toBe(true);
+    expect(body.notices.map((n: { en: string }) => n.en)).toContain('cell all_rows: only the first 1,000 of 2,400 rows are published.');
+    expect(body.notices[0].ko).toContain('1,000행만 공개');
+  });
+
   it('refuses a withdrawn extract version with a clear message', async () => {
     const { catalog: c2, version } = await addTripsExtract(server.server, server.dataDir, { seed: 8 });
     await c2.withdraw('trips', version);
