@@ -59,12 +59,19 @@ export function rowsAsObjects(columns: readonly string[], rows: readonly (readon
   return rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])));
 }
 
+/**
+ * Drawn for a phone: a 420-pixel-wide chart shrinks little on a 360-400 px screen, so its 12 px
+ * labels stay readable (a 640 px chart would shrink them to about 7 px); on a desktop it sits at
+ * its own width in the 720 px reading column.
+ */
+export const chartWidth = 420;
+
 /** The chart as SVG markup (plus an HTML legend when Plot makes one). */
 export async function renderChartSvg(spec: ChartSpec, columns: readonly string[], rows: readonly (readonly JsonValue[])[], lang: 'ko' | 'en', alt: string): Promise<string> {
   const win = window();
   const bare: ChartSpec = { ...spec, title: undefined, subtitle: undefined, caption: undefined, tip: false };
   const layer = spec.mark === 'geo' ? await (geo ??= loadSeoulGu()) : undefined;
-  const options = specToPlotOptions(bare, rowsAsObjects(columns, rows), { Plot, lang, geo: layer, columns, width: 640 });
+  const options = specToPlotOptions(bare, rowsAsObjects(columns, rows), { Plot, lang, geo: layer, columns, width: chartWidth });
   options.ariaLabel = alt;
   options.ariaDescription = undefined;
   const out = Plot.plot({ ...options, document: withSvgCanvas(win.document as unknown as Document) }) as unknown as Element;

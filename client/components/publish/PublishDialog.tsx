@@ -139,7 +139,7 @@ export function PublishDialog({ notebookId, doc, isOwner, onClose }: { notebookI
 
   return (
     <Dialog title={t('title')} onClose={onClose} testId="publish-dialog">
-      <div style={{ width: 'min(760px, 90vw)' }}>
+      <div style={{ overflowWrap: 'anywhere' }}>
         {story && story.currentVersion !== null && !story.unpublishedAt && (
           <p>{t('current')}: <a href={story.url} target="_blank" rel="noreferrer" data-testid="story-link">{decodeURIComponent(story.url)}</a> · v{story.currentVersion}
             {isOwner && <> <button type="button" className="button button-quiet" onClick={() => act(() => unpublishStory(notebookId), t('unpublished'))}>{t('unpublish')}</button></>}
@@ -157,7 +157,7 @@ export function PublishDialog({ notebookId, doc, isOwner, onClose }: { notebookI
         {isOwner && (
           <>
             <p>{t('intro')}</p>
-            <div style={{ display: 'grid', gap: 8, gridTemplateColumns: '1fr 1fr' }}>
+            <div style={{ display: 'grid', gap: 8, gridTemplateColumns: '1fr' }}>
               <label className="field"><span className="field-label">{t('titleKo')}</span><input data-testid="publish-title-ko" value={titleKo} onChange={(e) => setTitleKo(e.target.value)} maxLength={200} /></label>
               <label className="field"><span className="field-label">{t('titleEn')}</span><input data-testid="publish-title-en" value={titleEn} onChange={(e) => setTitleEn(e.target.value)} maxLength={200} /></label>
               <label className="field"><span className="field-label">{t('summaryKo')}</span><textarea value={summaryKo} onChange={(e) => setSummaryKo(e.target.value)} maxLength={2000} rows={2} /></label>
@@ -183,13 +183,13 @@ export function PublishDialog({ notebookId, doc, isOwner, onClose }: { notebookI
                         <button type="button" className="button button-quiet" onClick={() => move(i, -1)} disabled={i === 0}>{t('moveUp')}</button>
                         <button type="button" className="button button-quiet" onClick={() => move(i, 1)} disabled={i === picks.length - 1}>{t('moveDown')}</button>
                         {c.kind === 'chart' && (
-                          <div style={{ display: 'grid', gap: 6, gridTemplateColumns: '1fr 1fr' }}>
+                          <div style={{ display: 'grid', gap: 6, gridTemplateColumns: '1fr' }}>
                             <label className="field"><span className="field-label">{t('altKo')}</span><input required value={p.altKo} onChange={(e) => edit(i, { altKo: e.target.value })} /></label>
                             <label className="field"><span className="field-label">{t('altEn')}</span><input value={p.altEn} onChange={(e) => edit(i, { altEn: e.target.value })} /></label>
                           </div>
                         )}
                         {(c.kind === 'chart' || c.kind === 'sql') && (
-                          <div style={{ display: 'grid', gap: 6, gridTemplateColumns: '1fr 1fr' }}>
+                          <div style={{ display: 'grid', gap: 6, gridTemplateColumns: '1fr' }}>
                             <label className="field"><span className="field-label">{t('captionKo')}</span><input value={p.captionKo} onChange={(e) => edit(i, { captionKo: e.target.value })} /></label>
                             <label className="field"><span className="field-label">{t('captionEn')}</span><input value={p.captionEn} onChange={(e) => edit(i, { captionEn: e.target.value })} /></label>
                           </div>
