@@ -83,6 +83,11 @@ const ko = {
   labelEn: '이름표 (English)',
   typeNames: '하나 고르기,여러 개 고르기,범위 (슬라이더),글자,날짜',
   number: '숫자',
+  optionsList: '목록 (한 줄에 하나)',
+  optionsFrom: '목록을 가져올 열 (셀.열)',
+  min: '최솟값',
+  max: '최댓값',
+  step: '간격',
   unnamedInput: '입력 셀에 이름을 붙여야 SQL에서 $이름으로 쓸 수 있습니다.',
   clear: '지우기',
 };
@@ -164,6 +169,11 @@ const en: typeof ko = {
   labelEn: 'Label (English)',
   typeNames: 'Pick one,Pick several,Range (slider),Text,Date',
   number: 'Number',
+  optionsList: 'Options (one per line)',
+  optionsFrom: 'Options from a column (cell.column)',
+  min: 'Minimum',
+  max: 'Maximum',
+  step: 'Step',
   unnamedInput: 'Name this input cell to use it in SQL as $name.',
   clear: 'Clear',
 };

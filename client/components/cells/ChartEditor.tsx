@@ -102,6 +102,8 @@ export function ChartEditor({ spec, columns, sqlNames, onChange }: ChartEditorPr
     onChange(d);
   };
 
+  // Same rule as specToPlotOptions: a legend when colour comes from the data.
+  const legendByDefault = typeof draft.fill === 'string' || typeof draft.stroke === 'string' || (Array.isArray(draft.y) && draft.y.length > 1);
   const markLabels = t('markNames').split(',');
   const names = [...sqlNames];
   const data = typeof draft.data === 'string' ? draft.data : '';
@@ -189,7 +191,12 @@ export function ChartEditor({ spec, columns, sqlNames, onChange }: ChartEditorPr
             </select>
           )}
         </Row>
-        <Check name="legend" label={t('legend')} checked={get(draft, ['color', 'legend']) !== false} onChange={(v) => update(['color', 'legend'], v ? undefined : false)} />
+        <Check
+          name="legend"
+          label={t('legend')}
+          checked={typeof get(draft, ['color', 'legend']) === 'boolean' ? get(draft, ['color', 'legend']) === true : legendByDefault}
+          onChange={(v) => update(['color', 'legend'], v === legendByDefault ? undefined : v)}
+        />
         <Check name="tip" label={t('tip')} checked={draft.tip !== false} onChange={(v) => update(['tip'], v ? undefined : false)} />
         <Row label={t('height')}>
           {(id) => (

@@ -51,8 +51,8 @@ export function InputCellEditor({ spec, onChange }: { spec: unknown; onChange(sp
     onChange(d);
   };
 
-  const numberField = (key: 'min' | 'max' | 'step', labelKey: string) => (
-    <Row label={labelKey}>
+  const numberField = (key: 'min' | 'max' | 'step') => (
+    <Row label={t(key)}>
       {(id) => (
         <input
           id={id}
@@ -92,7 +92,7 @@ export function InputCellEditor({ spec, onChange }: { spec: unknown; onChange(sp
         ))}
         {(type === 'select' || type === 'multiselect') && (
           <>
-            <Row label="options">
+            <Row label={t('optionsList')}>
               {(id) => (
                 <textarea
                   id={id}
@@ -112,7 +112,7 @@ export function InputCellEditor({ spec, onChange }: { spec: unknown; onChange(sp
                 />
               )}
             </Row>
-            <Row label="optionsFrom (cell.column)">
+            <Row label={t('optionsFrom')}>
               {(id) => (
                 <input
                   id={id}
@@ -132,9 +132,9 @@ export function InputCellEditor({ spec, onChange }: { spec: unknown; onChange(sp
         )}
         {type === 'range' && (
           <>
-            {numberField('min', 'min')}
-            {numberField('max', 'max')}
-            {numberField('step', 'step')}
+            {numberField('min')}
+            {numberField('max')}
+            {numberField('step')}
           </>
         )}
       </form>
