@@ -179,11 +179,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const notebookExists = (id: string) => notebooks.exists(id);
     const auth = await createAuth({ db, config, port: config.port, notebookExists });
 
-    // Open public datasets become extracts in the background; extract routes wait for it.
+    // Open public datasets become extracts on the first extract request (a server that never
+    // serves one, like most tests, never starts DuckDB); extract routes wait for it.
     const catalog = await createExtractCatalog({ db, dataDir: config.dataDir });
-    const publicData = registerPublicDatasets(catalog).then(() => undefined, (err: unknown) => {
+    let publicData: Promise<void> | null = null;
+    const ensurePublicData = () => (publicData ??= registerPublicDatasets(catalog).then(() => undefined, (err: unknown) => {
       logger.error({ err }, 'registering the public datasets failed');
-    });
+    }));
     closers.push(async () => { await publicData; await catalog.close(); });
     const analyser = createSqlAnalyser();
     closers.push(() => analyser.close());
@@ -217,7 +219,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       version: readPackageVersion(),
       clientDir: config.clientDir,
       trustProxy: config.trustProxy,
-      plugins: [...auth.plugins, storyRoutesPlugin({ stories, access: auth.access, notebookExists }), storyPagesPlugin({ stories, access: auth.access, publicOrigin: config.publicOrigin }), extractRoutesPlugin({ catalog, access: auth.access, db, ready: publicData }), sqlAnalysisRoutesPlugin({ analyser, access: auth.access }), datasetRoutesPlugin({ db, dataDir: config.dataDir, access: auth.access, catalog, ...privacySettingsFromEnv(process.env) })],
+      plugins: [...auth.plugins, storyRoutesPlugin({ stories, access: auth.access, notebookExists }), storyPagesPlugin({ stories, access: auth.access, publicOrigin: config.publicOrigin }), extractRoutesPlugin({ catalog, access: auth.access, db, ready: ensurePublicData }), sqlAnalysisRoutesPlugin({ analyser, access: auth.access }), datasetRoutesPlugin({ db, dataDir: config.dataDir, access: auth.access, catalog, ...privacySettingsFromEnv(process.env) })],
       readableNotebooks: (viewer) => readableNotebooks(db, viewer),
       audit: async (entry) => { await appendAudit(db, entry); },
     });

@@ -26,10 +26,10 @@ beforeAll(async () => {
   conn = duck.conn;
   wasmDb = duck.db;
   alice = await t.signUpAndIn({ role: 'analyst' });
-});
+}, 30_000);
 afterAll(async () => {
   await t?.close();
-});
+}, 30_000);
 
 async function download(path: string, headers: Record<string, string> = {}) {
   return fetch(`${t.url}${path}`, { headers: { cookie: alice.cookie!, ...headers } });

@@ -25,8 +25,8 @@ export interface ExtractRouteDeps {
   access: AccessControl;
   /** The database holding the audit log. */
   db: Kysely<any>;
-  /** Settles when start-up registration (public datasets) is done; routes answer after it. */
-  ready?: Promise<void>;
+  /** Start-up registration (public datasets), started by the first extract request; routes answer after it. */
+  ready?: () => Promise<void>;
 }
 
 export const extractDownloadAction = 'extract.download';
@@ -48,7 +48,7 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
 export function registerExtractRoutes(app: FastifyInstance, deps: ExtractRouteDeps): void {
   const { catalog, access } = deps;
   app.addHook('onRequest', async (req) => {
-    if (deps.ready && req.url.startsWith('/api/extracts')) await deps.ready;
+    if (deps.ready && req.url.startsWith('/api/extracts')) await deps.ready();
   });
 
   app.get('/api/extracts', async (req) => {
