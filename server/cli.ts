@@ -146,7 +146,7 @@ async function exportNotebook(io: CliIo, id: string, opts: { data?: string }): P
       `${config.dataDir}에 마당 데이터가 없습니다 (--data DIR 또는 MADANG_DATA로 지정하세요)`,
     );
   }
-  const { openStorage } = await import('./index.ts');
+  const { openStorage } = await import('./notebooks/storage.ts');
   const storage = await openStorage(config, { create: false });
   try {
     const { markdown } = await storage.notebooks.exportMarkdown(id);
@@ -164,7 +164,7 @@ async function listNotebooksCommand(io: CliIo, opts: { data?: string }): Promise
       `${config.dataDir}에 마당 데이터가 없습니다 (--data DIR 또는 MADANG_DATA로 지정하세요)`,
     );
   }
-  const { openStorage } = await import('./index.ts');
+  const { openStorage } = await import('./notebooks/storage.ts');
   const storage = await openStorage(config, { create: false });
   try {
     // Tab-separated, newest first: `cut -f1` gives ids for `notebook export`.
@@ -184,7 +184,7 @@ async function importNotebook(io: CliIo, file: string, opts: { data?: string; ow
     const why = code === 'ENOENT' ? ['no such file', '파일이 없습니다'] : code === 'EISDIR' ? ['is a directory', '폴더입니다'] : [String(err), String(err)];
     throw new CliError(`cannot read ${file}: ${why[0]}`, `${file}을(를) 읽을 수 없습니다: ${why[1]}`);
   }
-  const { openStorage } = await import('./index.ts');
+  const { openStorage } = await import('./notebooks/storage.ts');
   const storage = await openStorage(config, { create: true });
   try {
     // Check the owner before creating anything, so a typo leaves no orphan notebook behind.

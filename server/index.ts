@@ -5,10 +5,9 @@
  *          -> access control (accounts) -> notebook service -> Fastify app
  *          -> collab websocket on the same HTTP server -> listen
  *
- * `startServer` is what `madang serve` and the tests run; `openStorage` is the smaller wiring for
- * one-shot CLI commands (no rooms, no HTTP).
+ * `startServer` is what `madang serve` and the tests run; `server/notebooks/storage.ts` is the
+ * smaller wiring for one-shot CLI commands (no rooms, no HTTP).
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -26,6 +25,7 @@ import { attachCollab } from './sync/collabServer.ts';
 import { NotebookService, type LiveDocs } from './notebooks/service.ts';
 import { seedSampleNotebooks } from './notebooks/seed.ts';
 import { withRowTitleFromDoc } from './notebooks/titleSync.ts';
+import { prepareDataDir } from './notebooks/storage.ts';
 // accounts and the audit log
 import type { AccessControl } from './auth/access.ts';
 import { createAccessControl, defaultAllowedOrigins } from './auth/accessControl.ts';
@@ -114,36 +114,9 @@ async function createAuth(input: {
   };
 }
 
-/** The data dir holds password hashes, sessions and (later) raw datasets: owner-only when we create it. */
-async function prepareDataDir(config: Config): Promise<void> {
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-}
-
-/** Storage only, for one-shot CLI commands (`madang notebook import/export`). */
-export async function openStorage(config: Config, options: { create: boolean }): Promise<{
-  notebooks: NotebookService;
-  store: NotebookStore;
-  db: Kysely<DatabaseSchema>;
-  close(): Promise<void>;
-}> {
-  if (options.create) await prepareDataDir(config);
-  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const store = createSqlNotebookStore(db);
-  const notebooks = new NotebookService({ store });
-  return {
-    notebooks,
-    store,
-    db,
-    async close() {
-      await store.close();
-      await db.destroy();
-    },
-  };
-}
-
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  await prepareDataDir(config);
+  await prepareDataDir(config.dataDir);
   // Resources close in reverse order of opening, also when start-up fails half way.
   const closers: Array<() => Promise<void> | void> = [];
   const closeAll = async () => {
