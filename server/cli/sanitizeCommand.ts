@@ -60,7 +60,7 @@ export async function runSanitize(opts: { input: string; policy: string; out: st
   });
   if (report.status === 'no-solution') {
     const reason = report.reason ?? { ko: '해가 없습니다', en: 'no solution' };
-    throw new CliError(`no transformation meets the policy: ${reason.en}\nmadang: 정책을 만족하는 변환이 없습니다: ${reason.ko}`, 2);
+    throw new CliError(`no transformation meets the policy: ${reason.en}`, `정책을 만족하는 변환이 없습니다: ${reason.ko}`, 2);
   }
   const levels = Object.entries(report.levels).map(([c, l]) => `${c}=${l} (${report.levelNames[c]})`).join(', ');
   io.stdout(
