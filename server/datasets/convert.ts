@@ -38,8 +38,24 @@ async function write(out: WriteStream, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 
-/** Decodes, checks and normalises a CSV file in one pass; infers each column's type. */
+/** UTF-8 guessed from the first chunk, contradicted later (an ASCII head on a CP949 file). */
+class LateUtf8Failure extends Error {}
+
+/**
+ * Decodes, checks and normalises a CSV file in one pass; infers each column's type. With `auto`,
+ * a file whose first chunk looked like UTF-8 but whose later bytes are not is read again as CP949
+ * (Korean public files often start with pages of ASCII codes and numbers).
+ */
 export async function normalizeCsv(file: string, choice: EncodingChoice, normalizedOut: string): Promise<CsvConversion> {
+  try {
+    return await normalizeCsvOnce(file, choice, normalizedOut);
+  } catch (err) {
+    if (!(err instanceof LateUtf8Failure)) throw err;
+    return normalizeCsvOnce(file, 'cp949', normalizedOut);
+  }
+}
+
+async function normalizeCsvOnce(file: string, choice: EncodingChoice, normalizedOut: string): Promise<CsvConversion> {
   const size = (await stat(file)).size;
   const input = createReadStream(file, { highWaterMark: 256 * 1024 });
   const out = createWriteStream(normalizedOut);
@@ -86,6 +102,7 @@ export async function normalizeCsv(file: string, choice: EncodingChoice, normali
       try {
         text = decoder!.decode(bytes, { stream: true });
       } catch {
+        if (choice === 'auto' && encoding === 'utf-8') throw new LateUtf8Failure();
         throw unknownEncoding({
           ko: `${lineApprox}번째 줄 근처에 ${encoding === 'cp949' ? 'CP949' : 'UTF-8'}가 아닌 바이트가 있습니다`,
           en: `bytes that are not ${encoding === 'cp949' ? 'CP949' : 'UTF-8'} near line ${lineApprox}`,
@@ -99,6 +116,7 @@ export async function normalizeCsv(file: string, choice: EncodingChoice, normali
       const rest = decoder!.decode();
       if (rest) await feed(rest);
     } catch {
+      if (choice === 'auto' && encoding === 'utf-8') throw new LateUtf8Failure();
       throw unknownEncoding({ ko: '파일 끝에 잘린 글자가 있습니다', en: 'the file ends inside a multi-byte character' });
     }
     if (!reader) {
