@@ -3,7 +3,7 @@ import { act } from 'react';
 import * as Y from 'yjs';
 import { getCellSnapshot, insertCell, setCellSpec } from '../../shared/schema/notebook.ts';
 import { useCells } from '../../client/components/notebook/useCells.ts';
-import { InputCell } from '../../client/components/cells/InputCell.tsx';
+import { InputCell, InputCellView } from '../../client/components/cells/InputCell.tsx';
 import { NotebookRuntime } from '../../client/runtime/scheduler.ts';
 import { RuntimeProvider } from '../../client/runtime/notebookRuntime.ts';
 import { click, key, mount, typeInto, type Mounted } from '../client/reactDom.tsx';
@@ -166,5 +166,21 @@ describe('input cells', () => {
     typeInto(q<HTMLInputElement>(mounted.container, 'input-field-label-ko'), '크기');
     expect(JSON.parse(q<HTMLTextAreaElement>(mounted.container, 'input-json').value)).toEqual({ type: 'range', min: 0, max: 100, label: { ko: '크기' } });
     expect(q(mounted.container, 'input-control-range')).toBeTruthy();
+  });
+
+  it('options from a SQL cell column: loading message, then distinct values; the pick goes to the callback', () => {
+    const spec = { type: 'select', label: { ko: '측정소' }, optionsFrom: 'stations.측정소명' };
+    const picks: unknown[] = [];
+    const view = (rows: Record<string, unknown>[] | null) => (
+      <InputCellView name="station" spec={spec} readOnly value={undefined} sourceRows={rows} onValueChange={(v) => picks.push(v)} onReset={() => undefined} />
+    );
+    mounted = mount(view(null));
+    expect(mounted.container.textContent).toContain('stations 셀에서 목록을 불러오는 중…');
+    mounted.unmount();
+    mounted = mount(view([{ 측정소명: '종로' }, { 측정소명: '종로구' }, { 측정소명: '종로' }]));
+    const select = q<HTMLSelectElement>(mounted.container, 'input-control-select');
+    expect([...select.options].map((o) => o.textContent)).toEqual(['종로', '종로구']);
+    choose(select, '1');
+    expect(picks).toEqual(['종로구']);
   });
 });
