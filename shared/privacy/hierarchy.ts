@@ -37,47 +37,53 @@ export function encodeHierarchy(column: string, rows: string[][], values: string
   if (rows.length === 0) throw hierarchyError(column, '행이 없습니다', 'has no rows');
   const width = rows[0].length;
   if (width < 2) throw hierarchyError(column, '원래 값 다음에 일반화 단계가 하나 이상 있어야 합니다', 'needs at least one generalisation level after the original value');
-  const byValue = new Map<string, string[]>();
   rows.forEach((row, i) => {
     if (row.length !== width) {
       throw hierarchyError(column, `${i + 1}번째 행의 칸 수가 ${row.length}개입니다 (첫 행은 ${width}개)`, `row ${i + 1} has ${row.length} fields, the first row has ${width}`);
     }
-    const prior = byValue.get(row[0]);
-    if (prior && prior.join('\u0000') !== row.join('\u0000')) {
-      throw hierarchyError(column, `값 "${row[0]}"이(가) 두 번 다르게 나옵니다`, `value "${row[0]}" is listed twice with different generalisations`);
-    }
-    byValue.set(row[0], row);
   });
-  const missing = values.filter((v) => !byValue.has(v));
-  if (missing.length) {
-    const shown = missing.slice(0, 5).map((v) => JSON.stringify(v)).join(', ');
-    const more = missing.length > 5 ? ` … (${missing.length})` : ` (${missing.length})`;
-    throw hierarchyError(column, `데이터에 있는 값이 계층에 없습니다: ${shown}${more}`, `values present in the data are missing from the hierarchy: ${shown}${more}`);
-  }
+  // Generated hierarchies list exactly the data values, in order: no lookup needed.
+  const aligned = rows.length === values.length && rows.every((row, i) => row[0] === values[i]);
+  const leafRows: string[][] = aligned ? rows : alignRows(column, rows, values);
 
   const maxLevel = width - 1;
   const codes: Int32Array[] = [];
   const labels: string[][] = [];
   const shares: Float64Array[] = [];
   for (let level = 0; level <= maxLevel; level++) {
-    const index = new Map<string, number>();
     const levelCodes = new Int32Array(values.length);
-    values.forEach((v, leaf) => {
-      const label = byValue.get(v)![level];
-      let code = index.get(label);
-      if (code === undefined) {
-        code = index.size;
-        index.set(label, code);
+    let levelLabels: string[];
+    if (level === 0) {
+      // Data values are distinct: the leaf is its own code.
+      for (let leaf = 0; leaf < values.length; leaf++) levelCodes[leaf] = leaf;
+      levelLabels = values.slice();
+    } else {
+      const index = new Map<string, number>();
+      for (let leaf = 0; leaf < values.length; leaf++) {
+        const label = leafRows[leaf][level];
+        let code = index.get(label);
+        if (code === undefined) {
+          code = index.size;
+          index.set(label, code);
+        }
+        levelCodes[leaf] = code;
       }
-      levelCodes[leaf] = code;
-    });
+      levelLabels = [...index.keys()];
+    }
     codes.push(levelCodes);
-    labels.push([...index.keys()]);
+    labels.push(levelLabels);
     // Domain share counts every hierarchy row, data or not (ARX DomainShareMaterialized).
-    const rowCounts = new Map<string, number>();
-    for (const row of rows) rowCounts.set(row[level], (rowCounts.get(row[level]) ?? 0) + 1);
-    const levelShares = new Float64Array(index.size);
-    for (const [label, code] of index) levelShares[code] = rowCounts.get(label)! / rows.length;
+    const levelShares = new Float64Array(levelLabels.length);
+    if (aligned) {
+      for (let leaf = 0; leaf < values.length; leaf++) levelShares[levelCodes[leaf]]++;
+    } else {
+      const code = new Map(levelLabels.map((label, c) => [label, c]));
+      for (const row of rows) {
+        const c = code.get(row[level]);
+        if (c !== undefined) levelShares[c]++;
+      }
+    }
+    for (let c = 0; c < levelShares.length; c++) levelShares[c] /= rows.length;
     shares.push(levelShares);
   }
 
@@ -102,6 +108,25 @@ export function encodeHierarchy(column: string, rows: string[][], values: string
 }
 
 const levelMaps = new WeakMap<EncodedHierarchy, Map<number, Int32Array>>();
+
+/** The hierarchy row of each data value; errors for values listed twice differently or missing. */
+function alignRows(column: string, rows: string[][], values: string[]): string[][] {
+  const byValue = new Map<string, string[]>();
+  for (const row of rows) {
+    const prior = byValue.get(row[0]);
+    if (prior && prior.join('\u0000') !== row.join('\u0000')) {
+      throw hierarchyError(column, `값 "${row[0]}"이(가) 두 번 다르게 나옵니다`, `value "${row[0]}" is listed twice with different generalisations`);
+    }
+    byValue.set(row[0], row);
+  }
+  const missing = values.filter((v) => !byValue.has(v));
+  if (missing.length) {
+    const shown = missing.slice(0, 5).map((v) => JSON.stringify(v)).join(', ');
+    const more = missing.length > 5 ? ` … (${missing.length})` : ` (${missing.length})`;
+    throw hierarchyError(column, `데이터에 있는 값이 계층에 없습니다: ${shown}${more}`, `values present in the data are missing from the hierarchy: ${shown}${more}`);
+  }
+  return values.map((v) => byValue.get(v)!);
+}
 
 /** Map from codes at level `from` to codes at level `to` (to >= from); cached per hierarchy. */
 export function levelMap(h: EncodedHierarchy, from: number, to: number): Int32Array {

@@ -33,7 +33,10 @@ const timestampPattern = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::\d{2
 /** Timestamp text (DuckDB's VARCHAR form, ISO 8601) truncated to `unit`, or null if unparseable. */
 export function truncateLabel(text: string, unit: TimeUnit): string | null {
   const m = timestampPattern.exec(text.trim());
-  if (!m) return null;
+  return m ? labelFromParts(m, unit) : null;
+}
+
+function labelFromParts(m: RegExpExecArray, unit: TimeUnit): string | null {
   const [, y, mo, d, h, mi] = m;
   switch (unit) {
     case 'minute': return h === undefined ? null : `${y}-${mo}-${d} ${h}:${mi}`;
@@ -75,7 +78,8 @@ export function generateHierarchyRows(column: string, spec: Exclude<HierarchySpe
     case 'truncate': {
       const bad: string[] = [];
       const rows = values.map((v) => {
-        const labels = spec.truncate.map((u) => (v === '' ? '' : truncateLabel(v, u)));
+        const parts = v === '' ? null : timestampPattern.exec(v.trim());
+        const labels = spec.truncate.map((u) => (v === '' ? '' : parts ? labelFromParts(parts, u) : null));
         if (labels.some((l) => l === null)) bad.push(v);
         return withTop([v, ...labels.map((l) => l ?? '')]);
       });
