@@ -7,6 +7,7 @@ import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from '
 import { useTranslation } from 'react-i18next';
 import { Link, navigate, useRoute, currentPath, type Route } from './router.tsx';
 import { DataNavLink } from './components/data/DataNavLink.tsx';
+import { StoriesNavLink } from './components/publish/StoriesNavLink.tsx';
 import { ToastRegion } from './components/ui/Toast.tsx';
 import { useCurrentUserStore } from './state/currentUser.ts';
 import { HttpError, reportRequestError } from './api/http.ts';
@@ -129,6 +130,7 @@ function AppHeader() {
               <span className="user-org muted">{user.orgName}</span>
             </span>
             <DataNavLink />
+            <StoriesNavLink />
             {canInWorkspace(user.workspaceRole, 'workspace.readAudit') && (
               <Link href="/admin" className="button button-quiet" data-testid="admin-link">{t('admin')}</Link>
             )}

@@ -2,6 +2,7 @@
 export const publishLocales = {
   ko: {
     open: '이야기로 공개',
+    storiesNav: '이야기',
     feedbackOpen: '시민 의견',
     title: '시민에게 이야기로 공개',
     intro: '공개할 셀과 순서를 고르세요. 서버가 쿼리를 다시 실행하고 공개 전 검사(최소 건수, 지배성, p-비율, 0)를 합니다.',
@@ -24,6 +25,7 @@ export const publishLocales = {
   },
   en: {
     open: 'Publish as a story',
+    storiesNav: 'Stories',
     feedbackOpen: 'Citizen feedback',
     title: 'Publish a story for citizens',
     intro: 'Pick the cells to publish and their order. The server re-runs the queries and checks the outputs (minimum count, dominance, p-ratio, zeros) before anything is published.',
