@@ -261,17 +261,17 @@ SELECT h, trips FROM by_hour ORDER BY trips DESC LIMIT 3
     ours: round(oursMs[q.name]!),
     baseline: round(wasmChromeMs[q.name]!),
     baselineName: 'raw DuckDB-WASM in Chromium (conn.query)',
-    ratio: round((oursMs[q.name]! / wasmChromeMs[q.name]!) * 100) / 100,
+    ratio: Math.round((oursMs[q.name]! / wasmChromeMs[q.name]!) * 100) / 100,
     nativeMs: round(nativeMs[q.name]!),
     wasmNodeMs: round(wasmNodeMs[q.name]!),
   }));
   results.push({
     case: 'cold page: first result (engine + 1M-row extract from browser cache)', metric: 'median ms, navigation -> first row rendered',
-    ours: round(median(coldMs)), baseline: 3000, baselineName: 'goal (3 s)', ratio: round((median(coldMs) / 3000) * 100) / 100, nativeMs: NaN, wasmNodeMs: NaN,
+    ours: round(median(coldMs)), baseline: 3000, baselineName: 'goal (3 s)', ratio: Math.round((median(coldMs) / 3000) * 100) / 100, nativeMs: NaN, wasmNodeMs: NaN,
   });
   results.push({
     case: 'warm re-run: input change -> aggregate over 1M rows + dependant', metric: 'median ms, setInputValue -> both rendered',
-    ours: round(median(warmMs)), baseline: 200, baselineName: 'goal (200 ms)', ratio: round((median(warmMs) / 200) * 100) / 100, nativeMs: NaN, wasmNodeMs: NaN,
+    ours: round(median(warmMs)), baseline: 200, baselineName: 'goal (200 ms)', ratio: Math.round((median(warmMs) / 200) * 100) / 100, nativeMs: NaN, wasmNodeMs: NaN,
   });
   const out = { name: 'query', machine, rows: rowCount, reps, results: results.map((r) => ({ ...r, nativeMs: Number.isNaN(r.nativeMs) ? null : r.nativeMs, wasmNodeMs: Number.isNaN(r.wasmNodeMs) ? null : r.wasmNodeMs })) };
   await mkdir(path.join(benchDir, 'results'), { recursive: true });

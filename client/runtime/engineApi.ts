@@ -39,6 +39,8 @@ export interface EngineApi {
   tableExists(name: string): Promise<boolean>;
   count(table: string): Promise<number>;
   columns(table: string): Promise<ColumnInfo[]>;
+  /** Row count and columns in one round trip (after each run). */
+  describe(table: string): Promise<{ rowCount: number; columns: ColumnInfo[] }>;
   window(table: string, req: WindowRequest): Promise<Table>;
   registerArrow(name: string, ipc: Uint8Array): Promise<void>;
   registerCsvText(name: string, text: string): Promise<number>;
@@ -103,6 +105,19 @@ export function engineApi(engine: Engine): EngineApi {
           const row = r.toJSON() as { column_name: string; data_type: string };
           return { name: row.column_name, type: row.data_type };
         });
+      } finally {
+        await stmt.close();
+      }
+    },
+    async describe(table) {
+      const stmt = await side.prepare(`SELECT (SELECT count(*) FROM ${quoteIdent(table)}) AS n,
+        (SELECT list(column_name ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = ?) AS names,
+        (SELECT list(data_type ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = ?) AS types`);
+      try {
+        const row = (await stmt.query(table, table)).toArray()[0]?.toJSON() as { n: number; names: Iterable<string> | null; types: Iterable<string> | null };
+        const names = row.names ? Array.from(row.names) : [];
+        const types = row.types ? Array.from(row.types) : [];
+        return { rowCount: Number(row.n), columns: names.map((name, i) => ({ name: String(name), type: String(types[i]) })) };
       } finally {
         await stmt.close();
       }

@@ -462,7 +462,8 @@ export class NotebookRuntime {
     try {
       const cached = !forced && this.lru.includes(table) && (await api.tableExists(table));
       if (!cached) {
-        const tokens = await api.tokenize(item.sql);
+        // The tokenizer is needed only to rewrite `$name` parameters.
+        const tokens = item.paramNames.length > 0 ? await api.tokenize(item.sql) : { offsets: [], types: [] };
         const values = new Map(item.paramNames.map((n, i) => [n, item.paramValues[i]]));
         const listValues = new Map<string, string>();
         const rewritten = toPositionalParams(item.sql.replace(/;\s*$/, ''), tokens, (name, ref) => {
@@ -479,7 +480,7 @@ export class NotebookRuntime {
       if (this.view(item.id).state.status !== 'running' || (this.view(item.id).state as { runId: number }).runId !== runId) {
         return; // superseded while it ran: the result is not shown (the table stays cached)
       }
-      const [rowCount, columns] = await Promise.all([api.count(table), api.columns(table)]);
+      const { rowCount, columns } = await api.describe(table);
       this.touch(table);
       const cell = this.cells.find((c) => c.id === item.id);
       if (cell?.name) {
