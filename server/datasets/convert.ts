@@ -11,7 +11,7 @@
  */
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { MadangError } from '../../shared/errors.ts';
 import { CsvReader, checkHeader, detectDelimiter, formatCsvRecord, type CsvDelimiter } from '../../shared/datasets/csv.ts';
@@ -145,9 +145,23 @@ export async function csvToParquet(conn: DuckDBConnection, normalized: string, h
   const columns = header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   const reader = `read_csv(${sqlString(normalized)}, header = true, delim = ',', quote = '"', escape = '"', columns = {${columns}}, encoding = 'utf-8', strict_mode = true, max_line_size = 16777216)`;
   await conn.run(`CREATE OR REPLACE TEMP VIEW madang_norm AS SELECT * FROM ${reader}`);
-  await checkCasts(conn, 'madang_norm', header.map((name, i) => ({ name, source: `c${i}`, type: types[i] })));
   const select = header.map((name, i) => `CAST(c${i} AS ${duckdbTypeOf[types[i]]}) AS ${quoteIdent(name)}`).join(', ');
-  await conn.run(`COPY (SELECT ${select} FROM madang_norm) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`);
+  await copyOrExplain(conn, `COPY (SELECT ${select} FROM madang_norm) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`, out,
+    () => checkCasts(conn, 'madang_norm', header.map((name, i) => ({ name, source: `c${i}`, type: types[i] }))));
+}
+
+/**
+ * One read of the input: the COPY casts directly. Only when it fails (a type the steward chose
+ * that some values do not fit) is the input read again to say which column and how many values.
+ */
+async function copyOrExplain(conn: DuckDBConnection, copy: string, out: string, explain: () => Promise<void>): Promise<void> {
+  try {
+    await conn.run(copy);
+  } catch (err) {
+    await rm(out, { force: true });
+    await explain();
+    throw err;
+  }
 }
 
 async function checkCasts(conn: DuckDBConnection, view: string, cols: { name: string; source: string; type: ColumnType }[]): Promise<void> {
@@ -194,7 +208,7 @@ export async function describeParquetInput(conn: DuckDBConnection, file: string)
 /** Parquet input -> data.parquet with the chosen types (TRY-checked first, like CSV). */
 export async function parquetToParquet(conn: DuckDBConnection, file: string, header: string[], types: ColumnType[], out: string): Promise<void> {
   await conn.run(`CREATE OR REPLACE TEMP VIEW madang_pq AS SELECT * FROM read_parquet(${sqlString(file)})`);
-  await checkCasts(conn, 'madang_pq', header.map((name, i) => ({ name, source: name, type: types[i] })));
   const select = header.map((name, i) => `CAST(${quoteIdent(name)} AS ${duckdbTypeOf[types[i]]}) AS ${quoteIdent(name)}`).join(', ');
-  await conn.run(`COPY (SELECT ${select} FROM madang_pq) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`);
+  await copyOrExplain(conn, `COPY (SELECT ${select} FROM madang_pq) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`, out,
+    () => checkCasts(conn, 'madang_pq', header.map((name, i) => ({ name, source: name, type: types[i] }))));
 }

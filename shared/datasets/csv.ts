@@ -81,44 +81,59 @@ export class CsvReader {
   private recordLine = 1;
   private quoteLine = 1;
 
+  /** The characters that end a run of ordinary text outside quotes. */
+  private readonly special: RegExp;
+
   constructor(delimiter: CsvDelimiter) {
     this.delimiter = delimiter;
+    this.special = new RegExp(`[${delimiter === '\t' ? '\\t' : `\\${delimiter}`}\\r\\n"]`, 'g');
   }
 
   push(text: string): CsvRecord[] {
     const out: CsvRecord[] = [];
     const d = this.delimiter;
-    for (let i = 0; i < text.length; i++) {
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
       const ch = text[i];
       if (this.pendingCR) {
         this.pendingCR = false;
-        if (ch === '\n') continue;
+        if (ch === '\n') {
+          i++;
+          continue;
+        }
       }
       if (this.quotePending) {
         // A quote inside quotes, decided by the character after it.
         this.quotePending = false;
         if (ch === '"') {
           this.field += '"';
+          i++;
           continue;
         }
         this.inQuotes = false;
         this.afterQuote = true;
       }
       if (this.inQuotes) {
-        if (ch === '"') this.quotePending = true;
-        else {
-          if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) this.line++;
-          this.field += ch;
-        }
+        // Copy up to the next quote in one slice (whole runs, not character by character).
+        const q = text.indexOf('"', i);
+        const stop = q < 0 ? n : q;
+        const run = text.slice(i, stop);
+        this.line += countLineBreaks(run);
+        this.field += run;
+        if (q >= 0) this.quotePending = true;
+        i = stop + 1;
         continue;
       }
       if (ch === d) {
         this.endField();
+        i++;
       } else if (ch === '\n' || ch === '\r') {
         this.endRecord(out);
         this.line++;
         this.recordLine = this.line;
         if (ch === '\r') this.pendingCR = true;
+        i++;
       } else if (ch === '"') {
         if (this.fieldStarted) {
           throw csvError(this.line, '따옴표로 시작하지 않은 칸 안에 따옴표(")가 있습니다', 'a quote (") inside a field that does not start with a quote');
@@ -126,10 +141,15 @@ export class CsvReader {
         this.inQuotes = true;
         this.fieldStarted = true;
         this.quoteLine = this.line;
+        i++;
       } else {
         if (this.afterQuote) throw csvError(this.line, '닫는 따옴표 뒤에 글자가 있습니다', 'text after a closing quote');
-        this.field += ch;
+        this.special.lastIndex = i;
+        const m = this.special.exec(text);
+        const stop = m ? m.index : n;
+        this.field += text.slice(i, stop);
         this.fieldStarted = true;
+        i = stop;
       }
     }
     return out;
@@ -170,6 +190,14 @@ export class CsvReader {
     }
     out.push({ fields, line: this.recordLine });
   }
+}
+
+/** Line breaks in a run of quoted text: LF, CRLF or a lone CR each count once. */
+function countLineBreaks(run: string): number {
+  let lines = 0;
+  for (let i = run.indexOf('\n'); i >= 0; i = run.indexOf('\n', i + 1)) lines++;
+  for (let i = run.indexOf('\r'); i >= 0; i = run.indexOf('\r', i + 1)) if (run[i + 1] !== '\n') lines++;
+  return lines;
 }
 
 /** Header names must be non-empty and unique (SQL columns and policy keys are named by them). */

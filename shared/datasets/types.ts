@@ -71,7 +71,8 @@ export class TypeTracker {
     if (value === '') return;
     this.nonEmpty++;
     if (this.possible.size === 0) return;
-    for (const t of [...this.possible]) if (!fitsType(value, t)) this.possible.delete(t);
+    // Deleting the current element while iterating a Set is safe (no copy per value).
+    for (const t of this.possible) if (!fitsType(value, t)) this.possible.delete(t);
   }
 
   /** The inferred type; an all-empty column is text. */
