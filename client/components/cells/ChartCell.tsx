@@ -94,7 +94,10 @@ export function ChartCell(props: ChartCellProps) {
   const data = (props.spec as { data?: unknown } | null)?.data;
   const name = typeof data === 'string' ? data : '';
   const result = useCellResult(name, { withTable: name !== '' });
-  const known = name !== '' && (runtime?.cellIdByName(name) !== undefined || (props.sqlNames ?? []).includes(name));
+  // Names are case-insensitive, as in SQL; the page passes the SQL cells' names.
+  const known = props.sqlNames
+    ? props.sqlNames.some((n) => n.toLowerCase() === name.toLowerCase())
+    : runtime?.cellIdByName(name) !== undefined;
   const source: ChartSource = {
     status: name !== '' && !known && (props.sqlNames !== undefined || runtime) ? 'missing' : result.status,
     table: result.table,
