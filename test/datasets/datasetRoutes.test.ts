@@ -66,6 +66,14 @@ describe('import', () => {
     expect(byName.gender.top.map((v: { value: string }) => v.value).sort()).toEqual(['F', 'M']);
   });
 
+  it('takes uploads larger than the app\'s JSON body limit (the body is streamed, not parsed)', async () => {
+    const body = tripsCsv(40_000);
+    expect(body.length).toBeGreaterThan(1024 * 1024);
+    const res = await upload(steward, 'trips_large', 'trips_large.csv', body);
+    expect(res.status).toBe(201);
+    expect(res.json().version).toMatchObject({ rowCount: 40_000, byteSize: Buffer.byteLength(body) });
+  });
+
   it('imports the real CP949 air-quality slice', async () => {
     const res = await upload(steward, 'air_quality_2018', 'air.csv', await readFile(path.join(fixtures, 'air_quality_2018_cp949.csv')));
     expect(res.status).toBe(201);
