@@ -28,7 +28,7 @@ export interface SearchInput {
   models: SensitiveModel[];
   suppressionLimit: number;
   metric: MetricContext;
-  /** Baseline for benchmarks: evaluate every node, no pruning, no early stop. */
+  /** Baseline for benchmarks and tests: evaluate every node (bottom-up, with roll-up), no pruning, no early stop. */
   exhaustive?: boolean;
   /** Rows kept in cached tables for roll-up (besides the base table). */
   cacheRows?: number;
@@ -91,7 +91,7 @@ export function searchOptimum(input: SearchInput): SearchResult {
   // Nodes grouped at least once (a node found anonymous on a probe is grouped again for its loss).
   const seen = new Uint8Array(lattice.size);
   const evaluate = (node: number, levels: number[]): Evaluated => {
-    const table = exhaustive ? tableAt(hierarchies, base, levels) : cache.tableFor(lattice, hierarchies, node, levels);
+    const table = cache.tableFor(lattice, hierarchies, node, levels);
     const classes = evaluateClasses(table, k, models);
     if (!seen[node]) {
       seen[node] = 1;
@@ -112,7 +112,8 @@ export function searchOptimum(input: SearchInput): SearchResult {
     const levels = levelsOf(lattice, node);
     return { node, levels, sum: levels.reduce((a, b) => a + b, 0), bound: lowerBound(metric, levels) };
   });
-  const order = exhaustive ? nodes : [...nodes].sort((a, b) => compareLoss(a.bound, b.bound) || a.sum - b.sum || a.node - b.node);
+  // The exhaustive baseline goes bottom-up, so it rolls up from cached predecessors too.
+  const order = [...nodes].sort(exhaustive ? (a, b) => a.sum - b.sum || a.node - b.node : (a, b) => compareLoss(a.bound, b.bound) || a.sum - b.sum || a.node - b.node);
   let best: (NodeOutcome & { sum: number; node: number }) | null = null;
   const byBound = (a: number, b: number) => compareLoss(nodes[a].bound, nodes[b].bound) || nodes[a].sum - nodes[b].sum || a - b;
 
