@@ -198,6 +198,7 @@ export class NotebookRuntime {
   }
 
   cellIdByName(name: string): string | undefined {
+    if (name === '') return undefined; // unnamed cells cannot be referred to
     return this.cells.find((c) => c.name.toLowerCase() === name.toLowerCase())?.id;
   }
 
