@@ -162,6 +162,16 @@ describe('publish', () => {
     expect(notOwner.status).toBe(403);
   });
 
+  it('inlines upstream cells (with their inputs fixed) and sends what the engine cannot analyse to review', async () => {
+    const res = await owner.post(`/api/notebooks/${notebookId}/story/publish`, { ...base, cells: [{ cellId: byName('busy') }] });
+    const body = res.json();
+    expect(body.status).toBe('blocked');
+    expect(body.flagged[0].status).toBe('review');
+    expect(body.flagged[0].issues[0].code).toBe('unanalysable');
+    const story = (await owner.get(`/api/notebooks/${notebookId}/story`)).json().story;
+    expect(story.versions[0].flagged[0].cellName).toBe('busy');
+  });
+
   it('caps a huge result at 1,000 published rows and tells the author', async () => {
     const res = await owner.post(`/api/notebooks/${notebookId}/story/publish`, { ...base, cells: [{ cellId: byName('all_rows') }] });
     const body = res.json();
