@@ -231,6 +231,13 @@ describe('the analysis engine', () => {
     expect(await gridRow(a.page, big, 999_999)).toEqual(['999999', String(999_999 % 97)]);
     // only a window of rows is in the DOM
     expect(await output(a.page, big).getByTestId('result-grid-row').count()).toBeLessThan(40);
+    // sorting re-queries with ORDER BY: ascending, then descending
+    const header = output(a.page, big).getByTestId('result-grid-th').first();
+    await header.click();
+    await expect.poll(() => header.getAttribute('aria-sort')).toBe('ascending');
+    await header.click();
+    await expect.poll(() => header.getAttribute('aria-sort')).toBe('descending');
+    expect(await gridRow(a.page, big, 0)).toEqual(['999999', String(999_999 % 97)]);
   });
 
   it('editing the first cell re-runs its dependants; a second person computes the same numbers locally', async () => {

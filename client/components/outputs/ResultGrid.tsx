@@ -62,19 +62,19 @@ export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }
   const { t } = useOutputText();
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const blocks = useRef(new Map<number, Row[]>());
-  const inFlight = useRef(new Set<number>());
+  // Rows are cached per (result, order): a new order never shows the previous order's rows.
+  const cache = useRef<{ key: string; blocks: Map<number, Row[]>; inFlight: Set<number> }>({ key: '', blocks: new Map(), inFlight: new Set() });
   const [, setVersion] = useState(0);
   const [selection, setSelection] = useState<{ r0: number; c0: number; r1: number; c1: number } | null>(null);
   const viewport = Math.min(viewportMax, Math.max(rowHeight, rowCount * rowHeight));
   const { first, spacer } = firstRowAt(scrollTop, rowCount, viewport);
   const visibleCount = Math.min(rowCount - first, Math.ceil(viewport / rowHeight) + 1);
   const orderKey = orderBy ? `${orderBy.column}:${orderBy.descending}` : '';
+  const cacheKey = `${table}|${orderKey}`;
+  if (cache.current.key !== cacheKey) cache.current = { key: cacheKey, blocks: new Map(), inFlight: new Set() };
 
   // A new result or order: forget loaded rows and go back to the top.
   useEffect(() => {
-    blocks.current = new Map();
-    inFlight.current = new Set();
     setSelection(null);
     setScrollTop(0);
     if (scroller.current) scroller.current.scrollTop = 0;
@@ -82,20 +82,19 @@ export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }
   }, [table, orderKey]);
 
   const load = useCallback((block: number) => {
-    if (blocks.current.has(block) || inFlight.current.has(block)) return;
-    inFlight.current.add(block);
-    const forTable = table;
-    const forOrder = orderKey;
+    const c = cache.current;
+    if (c.blocks.has(block) || c.inFlight.has(block)) return;
+    c.inFlight.add(block);
     void engine()
       .then((api) => api.window(table, { offset: block * blockSize, limit: blockSize, orderBy }))
       .then((result) => {
-        if (forTable !== table || forOrder !== orderKey) return;
-        blocks.current.set(block, rowsOf(result));
-        while (blocks.current.size > maxBlocks) blocks.current.delete(blocks.current.keys().next().value!);
+        if (cache.current !== c) return; // the result or the order changed meanwhile
+        c.blocks.set(block, rowsOf(result));
+        while (c.blocks.size > maxBlocks) c.blocks.delete(c.blocks.keys().next().value!);
         setVersion((v) => v + 1);
       }, () => undefined)
-      .finally(() => inFlight.current.delete(block));
-  }, [engine, table, orderBy, orderKey]);
+      .finally(() => c.inFlight.delete(block));
+  }, [engine, table, orderBy]);
 
   useEffect(() => {
     if (rowCount === 0) return;
@@ -103,7 +102,7 @@ export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }
     for (let b = Math.floor(first / blockSize); b <= Math.floor(last / blockSize); b++) load(b);
   });
 
-  const rowAt = (r: number): Row | undefined => blocks.current.get(Math.floor(r / blockSize))?.[r % blockSize];
+  const rowAt = (r: number): Row | undefined => cache.current.blocks.get(Math.floor(r / blockSize))?.[r % blockSize];
   const onScroll = (e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop);
 
   const copySelection = async () => {
