@@ -18,7 +18,7 @@ import * as Y from 'yjs';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { getNotebookRoots, listCells, readMeta, type CellSnapshot } from '../../shared/schema/notebook.ts';
 import { buildGraph, upstreamOf, type CellProblem, type GraphCellInput, type NotebookGraph } from '../../shared/reactivity/graph.ts';
-import { errorLine, idleState, transitionCell, type CellEvent, type CellRunError, type CellRunState } from '../../shared/reactivity/cellState.ts';
+import { errorLine, idleState, isBlankSql, readableEngineError, transitionCell, type CellEvent, type CellRunError, type CellRunState } from '../../shared/reactivity/cellState.ts';
 import { notebookNameOf, type SqlAnalysisResult } from '../../shared/reactivity/sqlRefs.ts';
 import { bindValues, listParam, toPositionalParams } from '../../shared/reactivity/params.ts';
 import { resultKey } from '../../shared/resultCache.ts';
@@ -251,18 +251,20 @@ export class NotebookRuntime {
   private async step(): Promise<void> {
     this.cells = listCells(this.deps.doc);
     const meta = readMeta(this.deps.doc);
-    const sqlCells = this.cells.filter((c) => c.kind === 'sql');
+    const blank = new Set(this.cells.filter((c) => c.kind === 'sql' && isBlankSql(c.source)).map((c) => c.id));
+    const sqlCells = this.cells.filter((c) => c.kind === 'sql' && !blank.has(c.id));
     const present = new Set(this.cells.map((c) => c.id));
     // Cells that disappeared: drop their views and state.
     for (const [id, name] of [...this.views]) {
-      if (!present.has(id) || this.cells.find((c) => c.id === id)?.name !== name) {
+      if (!present.has(id) || blank.has(id) || this.cells.find((c) => c.id === id)?.name !== name) {
         this.views.delete(id);
         if (this.api) await this.api.dropView(name).catch(() => undefined);
       }
     }
+    // Cells that disappeared or became blank: forget their state and results.
     const cellsState = this.store.getState().cells;
-    if (Object.keys(cellsState).some((id) => !present.has(id))) {
-      this.store.setState({ cells: Object.fromEntries(Object.entries(cellsState).filter(([id]) => present.has(id))) });
+    if (Object.keys(cellsState).some((id) => !present.has(id) || blank.has(id))) {
+      this.store.setState({ cells: Object.fromEntries(Object.entries(cellsState).filter(([id]) => present.has(id) && !blank.has(id))) });
     }
 
     const missing = [...new Set(sqlCells.map((c) => c.source).filter((s) => !this.analyses.has(s)))];
@@ -283,7 +285,7 @@ export class NotebookRuntime {
     const localNames = this.store.getState().locals.map((l) => l.name);
     const graphCells: GraphCellInput[] = this.cells.flatMap((c): GraphCellInput[] => {
       if (c.kind === 'input') return [{ id: c.id, kind: 'input', name: c.name, refs: [], params: [] }];
-      if (c.kind !== 'sql') return [];
+      if (c.kind !== 'sql' || blank.has(c.id)) return [];
       const a = this.analyses.get(c.source);
       const refs = a?.ok ? a.refs.map(notebookNameOf).filter((n): n is string => n !== null) : [];
       return [{ id: c.id, kind: 'sql', name: c.name, refs, params: a?.ok ? a.params : [] }];
@@ -493,7 +495,7 @@ export class NotebookRuntime {
       this.store.setState({ catalogVersion: this.store.getState().catalogVersion + 1 });
       await this.evict(api);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = readableEngineError(err instanceof Error ? err.message : String(err));
       const cancelled = /interrupt/i.test(message);
       if (cancelled) this.apply(item.id, { type: 'cancel', runId });
       else {

@@ -94,3 +94,26 @@ export function errorLine(message: string, linesBefore = 0): number | null {
   const line = Number(m[1]) - linesBefore;
   return line >= 1 ? line : null;
 }
+
+/**
+ * DuckDB-WASM 1.32 reports errors as a JSON string (`{"exception_type":"Parser",
+ * "exception_message":"…"}`); people should read DuckDB's sentence, not the envelope.
+ */
+export function readableEngineError(message: string): string {
+  if (!message.startsWith('{')) return message;
+  try {
+    const parsed = JSON.parse(message) as { exception_type?: unknown; exception_message?: unknown };
+    if (typeof parsed.exception_message !== 'string') return message;
+    return typeof parsed.exception_type === 'string' ? `${parsed.exception_type} Error: ${parsed.exception_message}` : parsed.exception_message;
+  } catch {
+    return message;
+  }
+}
+
+/**
+ * A SQL cell with nothing but white space and comments has nothing to run: it stays idle, and
+ * adding an empty cell never starts the engine.
+ */
+export function isBlankSql(source: string): boolean {
+  return source.replace(/\/\*[\s\S]*?(\*\/|$)/g, '').replace(/--[^\n]*/g, '').trim() === '';
+}

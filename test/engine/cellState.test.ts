@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorLine, idleState, transitionCell, type CellEvent, type CellRunState } from '../../shared/reactivity/cellState.ts';
+import { errorLine, idleState, isBlankSql, readableEngineError, transitionCell, type CellEvent, type CellRunState } from '../../shared/reactivity/cellState.ts';
 
 function run(events: CellEvent[], start: CellRunState = idleState) {
   let state = start;
@@ -52,5 +52,23 @@ describe('cell run state machine', () => {
     expect(errorLine('Binder Error: x\nLINE 3: WHERE nope = 1')).toBe(3);
     expect(errorLine('Binder Error: x\nLINE 3: WHERE nope = 1', 1)).toBe(2);
     expect(errorLine('Catalog Error: no line')).toBeNull();
+  });
+});
+
+describe('blank cells and engine messages', () => {
+  it('treats white space and comments alone as blank, anything else as SQL', () => {
+    expect(isBlankSql('')).toBe(true);
+    expect(isBlankSql('  \n\t')).toBe(true);
+    expect(isBlankSql('-- 대여소별 합계\n/* later */')).toBe(true);
+    expect(isBlankSql('/* unclosed')).toBe(true);
+    expect(isBlankSql('SELECT 1 -- one')).toBe(false);
+    expect(isBlankSql('-- note\nFROM trips')).toBe(false);
+  });
+
+  it('unwraps DuckDB-WASM JSON error envelopes and leaves plain messages alone', () => {
+    expect(readableEngineError('{"exception_type":"Parser","exception_message":"syntax error at end of input","position":"50"}'))
+      .toBe('Parser Error: syntax error at end of input');
+    expect(readableEngineError('Binder Error: x\nLINE 3: WHERE nope = 1')).toBe('Binder Error: x\nLINE 3: WHERE nope = 1');
+    expect(readableEngineError('{not json')).toBe('{not json');
   });
 });
