@@ -282,7 +282,7 @@ describe('co-editing a notebook', () => {
     await expect.poll(() => notebookTitle(b.page)).toBe(title);
   });
 
-  it('gives a viewer a read-only editor whose typing changes nothing', async () => {
+  it('a viewer sees live edits, cannot type, and is told why', async () => {
     const viewer = await server.createUser({ name: '박서준', org: '마포 자전거 시민모임', orgKind: 'cso', role: 'analyst' });
     const owner = await server.signIn(minji.email, minji.password);
     const notebookId = decodeURIComponent(notebookPath.split('/').pop()!);
@@ -298,9 +298,17 @@ describe('co-editing a notebook', () => {
       await c.page.locator(`[data-testid="cell"][data-cell-id="${cell}"] .monaco-editor .view-lines`).click();
       await c.page.keyboard.type('DROP TABLE rentals');
       expect(await editorText(c.page, cell)).toBe(text);
+      // The viewer is told why, calmly: a status notice naming the role, not an error.
+      const notice = c.page.getByTestId('read-only-notice');
+      await notice.waitFor();
+      expect(await notice.getAttribute('data-role')).toBe('viewer');
+      expect(await notice.getAttribute('role')).toBe('status');
       // Minji still sees her text unchanged and sees the viewer arrive.
       await a.page.locator(`[data-testid="presence-avatar"][data-user-name="박서준"]`).waitFor();
       expect(await editorText(a.page, cell)).toBe(text);
+      // Live edits still reach the viewer.
+      await typeInSqlCell(a.page, cell, ' -- 뷰어도 봅니다');
+      await waitForEditorText(c.page, cell, (t) => t === `${text} -- 뷰어도 봅니다`);
       c.assertClean(expectedConsole);
     } finally {
       await c.context.close();
