@@ -8,6 +8,7 @@
 import { JSDOM } from 'jsdom';
 import * as Plot from '@observablehq/plot';
 import { specToPlotOptions, type ChartRow, type ChartSpec } from '../../shared/chartSpec.ts';
+import { withCanvasFallback } from '../../shared/chartCanvas.ts';
 import { loadSeoulGu, type DistrictLayer } from '../../shared/geo/seoulGu.ts';
 import { createSanitizer, type Sanitizer } from '../../shared/sanitize.ts';
 import { renderMarkdown } from '../../shared/markdown.ts';
@@ -20,33 +21,6 @@ let geo: Promise<DistrictLayer> | null = null;
 function window(): JSDOM['window'] {
   dom ??= new JSDOM('<!doctype html><html><body></body></html>');
   return dom.window;
-}
-
-/**
- * Plot draws a continuous colour legend into a 256x1 canvas and embeds it as a PNG; jsdom has no
- * canvas. Here the canvas records the 256 colours and returns them as an SVG data URL: the same
- * picture without a native dependency (the notebook's client/charts/renderPlot.ts does the same
- * for its jsdom tests; the server keeps its own copy so it imports nothing from client/).
- */
-function withSvgCanvas(document: Document): Document {
-  const canvas = () => {
-    const pixels: string[] = [];
-    const ctx = { fillStyle: '#000', fillRect(x: number) { pixels[x] = String(ctx.fillStyle); } };
-    return {
-      width: 256, height: 1, getContext: () => ctx,
-      toDataURL() {
-        const rects = pixels.map((c, i) => `<rect x="${i}" width="1.5" height="1" fill="${c}"/>`).join('');
-        return `data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${pixels.length} 1" preserveAspectRatio="none">${rects}</svg>`)}`;
-      },
-    };
-  };
-  return new Proxy(document, {
-    get(target, prop) {
-      if (prop === 'createElement') return (tag: string, opts?: ElementCreationOptions) => (tag.toLowerCase() === 'canvas' ? canvas() : target.createElement(tag, opts));
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }
 
 /** Markdown -> sanitised HTML with the product's one DOMPurify config, in a jsdom window. */
@@ -74,7 +48,7 @@ export async function renderChartSvg(spec: ChartSpec, columns: readonly string[]
   const options = specToPlotOptions(bare, rowsAsObjects(columns, rows), { Plot, lang, geo: layer, columns, width: chartWidth });
   options.ariaLabel = alt;
   options.ariaDescription = undefined;
-  const out = Plot.plot({ ...options, document: withSvgCanvas(win.document as unknown as Document) }) as unknown as Element;
+  const out = Plot.plot({ ...options, document: withCanvasFallback(win.document as unknown as Document) }) as unknown as Element;
   const serializer = new win.XMLSerializer();
   const parts: string[] = [];
   const svgs: Element[] = [];
