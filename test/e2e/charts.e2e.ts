@@ -7,24 +7,16 @@
  * - a person's input value never reaches the shared document or another person; nothing leaves
  *   127.0.0.1.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPerson, screenshot, signInThroughPage, type Person } from '../harness/browser.ts';
+import { builtClientDir, launchBrowser, openPerson, screenshot, signInThroughPage, type Person } from '../harness/browser.ts';
 import { startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
 
 // The gate builds dist/client first; MADANG_E2E_CLIENT_DIR lets a developer test a private build.
-const clientDir = path.resolve(process.env.MADANG_E2E_CLIENT_DIR ?? 'dist/client');
 const bikeCsv = path.resolve('server/data/public/bike_accidents_by_gu/bike.csv');
-
-function ensureBuilt(): void {
-  if (existsSync(path.join(clientDir, 'index.html'))) return;
-  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('vite build failed');
-}
 
 const notebook = `---
 title: 차트 시험 / Chart test
@@ -96,7 +88,7 @@ async function nativeRanking(year: number): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  ensureBuilt();
+  const clientDir = builtClientDir();
   server = await startTestServer({ clientDir });
   minji = await server.createUser({ name: '김민지', org: '마포 자전거 시민모임', orgKind: 'cso', role: 'analyst' });
   const owner = await server.clientFor(minji);

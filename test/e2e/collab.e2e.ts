@@ -8,21 +8,10 @@
  * The cases run in order and build on each other (one browser, one server for the file).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPerson, screenshot, signInThroughPage, type Person } from '../harness/browser.ts';
+import { builtClientDir, launchBrowser, openPerson, screenshot, signInThroughPage, type Person } from '../harness/browser.ts';
 import { startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
 
-const clientDir = path.resolve('dist/client');
-
-/** `npm test` builds first; a lone `vitest run --project e2e` builds here if nothing is built yet. */
-function ensureBuilt(): void {
-  if (existsSync(path.join(clientDir, 'index.html'))) return;
-  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('vite build failed');
-}
 
 let server: TestServer;
 let browser: Browser;
@@ -38,7 +27,7 @@ let notebookPath = '';
 const expectedConsole = [/status of 401/, /WebSocket connection to .* failed/, /ERR_INTERNET_DISCONNECTED/];
 
 beforeAll(async () => {
-  ensureBuilt();
+  const clientDir = builtClientDir();
   server = await startTestServer({ clientDir });
   minji = await server.createUser({ name: names.minji, org: '마포 자전거 시민모임', orgKind: 'cso', role: 'analyst' });
   alice = await server.createUser({ name: names.alice, org: 'Seoul Data Lab', orgKind: 'expert', role: 'analyst' });

@@ -8,23 +8,14 @@
  * - a second person sees the same cells and computes the same numbers in their own browser;
  * - a reload takes the extract from the browser cache; nothing leaves 127.0.0.1.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPerson, signInThroughPage, type Person } from '../harness/browser.ts';
+import { builtClientDir, launchBrowser, openPerson, signInThroughPage, type Person } from '../harness/browser.ts';
 import { startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
 
-const clientDir = path.resolve('dist/client');
 const bikeCsv = path.resolve('server/data/public/bike_accidents_by_gu/bike.csv');
-
-function ensureBuilt(): void {
-  if (existsSync(path.join(clientDir, 'index.html'))) return;
-  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('vite build failed');
-}
 
 const notebook = `---
 title: 엔진 시험 / Engine test
@@ -122,7 +113,7 @@ async function nativeTotal(fromYear: number): Promise<{ total: number; years: nu
 }
 
 beforeAll(async () => {
-  ensureBuilt();
+  const clientDir = builtClientDir();
   server = await startTestServer({ clientDir });
   minji = await server.createUser({ name: '김민지', org: '마포 자전거 시민모임', orgKind: 'cso', role: 'analyst' });
   alice = await server.createUser({ name: 'Alice Park', org: 'Seoul Data Lab', orgKind: 'expert', role: 'analyst' });

@@ -5,25 +5,17 @@
  * - two members of a CSO approve it on their own screens;
  * - the steward builds the extract, which appears with its report and in the extract catalog.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPerson, screenshot, signInThroughPage, type Person } from '../harness/browser.ts';
+import { builtClientDir, launchBrowser, openPerson, screenshot, signInThroughPage, type Person } from '../harness/browser.ts';
 import { startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
 import { tripsCsv } from '../datasets/fixtures.ts';
 
 // The gate builds dist/client first; MADANG_E2E_CLIENT_DIR lets a developer test a private build.
-const clientDir = path.resolve(process.env.MADANG_E2E_CLIENT_DIR ?? 'dist/client');
-
-function ensureBuilt(): void {
-  if (existsSync(path.join(clientDir, 'index.html'))) return;
-  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('vite build failed');
-}
 
 let server: TestServer;
 let browser: Browser;
@@ -34,7 +26,7 @@ let cso2: TestUser;
 const people: Person[] = [];
 
 beforeAll(async () => {
-  ensureBuilt();
+  const clientDir = builtClientDir();
   tmp = await mkdtemp(path.join(os.tmpdir(), 'madang-privacy-e2e-'));
   server = await startTestServer({ clientDir });
   steward = await server.createUser({ role: 'steward', name: '김관리', org: '서울특별시 데이터전략과', orgKind: 'city' });

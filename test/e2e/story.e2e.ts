@@ -5,22 +5,11 @@
  * switches to English, and the page loads no script at all.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { isLocalUrl, launchBrowser, openPerson, screenshot, signInThroughPage, type Person } from '../harness/browser.ts';
+import { builtClientDir, isLocalUrl, launchBrowser, openPerson, screenshot, signInThroughPage, type Person } from '../harness/browser.ts';
 import { startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
 import { addTripsExtract, storyNotebookMd } from '../stories/fixtures.ts';
 
-// `MADANG_E2E_CLIENT_DIR` lets a run use a client built elsewhere (e.g. while dist/ is in use).
-const clientDir = path.resolve(process.env.MADANG_E2E_CLIENT_DIR ?? 'dist/client');
-
-function ensureBuilt(): void {
-  if (existsSync(path.join(clientDir, 'index.html'))) return;
-  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('vite build failed');
-}
 
 let server: TestServer;
 let browser: Browser;
@@ -30,7 +19,7 @@ let notebookId = '';
 let storyUrl = '';
 
 beforeAll(async () => {
-  ensureBuilt();
+  const clientDir = builtClientDir();
   server = await startTestServer({ clientDir });
   owner = await server.createUser({ name: '김민지', org: '마포 자전거 시민모임', role: 'analyst' });
   const { catalog } = await addTripsExtract(server.server, server.dataDir);

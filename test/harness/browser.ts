@@ -6,6 +6,7 @@
  * product must work air-gapped), and collects console errors and page crashes; `assertClean()`
  * fails the test on either.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -109,4 +110,17 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(dir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * The production client the e2e tests drive: `MADANG_E2E_CLIENT_DIR` (a client built elsewhere,
+ * e.g. while dist/ is in use), else `dist/client`. `npm test` builds before vitest; a lone
+ * `vitest run --project e2e` builds here when nothing is built yet.
+ */
+export function builtClientDir(): string {
+  const dir = path.resolve(process.env.MADANG_E2E_CLIENT_DIR ?? 'dist/client');
+  if (existsSync(path.join(dir, 'index.html'))) return dir;
+  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('vite build failed');
+  return dir;
 }
