@@ -240,6 +240,8 @@ export class NotebookRuntime {
       do {
         this.again = false;
         await this.step();
+        // Yield to the event loop between passes so timers, sockets and rendering keep running.
+        if (this.again) await new Promise((resolve) => setTimeout(resolve, 0));
       } while (this.again && !this.destroyed);
     } finally {
       this.pumping = false;
@@ -400,10 +402,9 @@ export class NotebookRuntime {
     }
     let progressed = false;
     for (const item of plan) {
-      if (this.destroyed || this.timer) {
-        this.again = true; // a newer edit arrived: re-plan from the doc
-        return;
-      }
+      // A newer edit arrived: its pending timer re-plans from the doc. Looping here instead would
+      // spin on resolved promises and starve that very timer (the page froze at 100% CPU).
+      if (this.destroyed || this.timer) return;
       // An upstream cell failed in this pass: this one cannot run.
       const failedDep = (graph.deps.get(item.id) ?? []).find((d) => {
         const st = this.view(d).state.status;
