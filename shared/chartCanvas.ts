@@ -14,7 +14,14 @@ function hasCanvas(document: Document): boolean {
 }
 
 export function withCanvasFallback(document: Document): Document {
-  if (hasCanvas(document)) return document;
+  return hasCanvas(document) ? document : withSvgCanvas(document);
+}
+
+/**
+ * Always the SVG stand-in: for a document known to have no canvas (the server's jsdom), where
+ * even probing `getContext` makes jsdom print "not implemented" on every chart.
+ */
+export function withSvgCanvas(document: Document): Document {
   return new Proxy(document, {
     get(target, prop) {
       if (prop === 'createElement') {

@@ -8,7 +8,7 @@
 import { JSDOM } from 'jsdom';
 import * as Plot from '@observablehq/plot';
 import { specToPlotOptions, type ChartRow, type ChartSpec } from '../../shared/chartSpec.ts';
-import { withCanvasFallback } from '../../shared/chartCanvas.ts';
+import { withSvgCanvas } from '../../shared/chartCanvas.ts';
 import { loadSeoulGu, type DistrictLayer } from '../../shared/geo/seoulGu.ts';
 import { createSanitizer, type Sanitizer } from '../../shared/sanitize.ts';
 import { renderMarkdown } from '../../shared/markdown.ts';
@@ -48,7 +48,7 @@ export async function renderChartSvg(spec: ChartSpec, columns: readonly string[]
   const options = specToPlotOptions(bare, rowsAsObjects(columns, rows), { Plot, lang, geo: layer, columns, width: chartWidth });
   options.ariaLabel = alt;
   options.ariaDescription = undefined;
-  const out = Plot.plot({ ...options, document: withCanvasFallback(win.document as unknown as Document) }) as unknown as Element;
+  const out = Plot.plot({ ...options, document: withSvgCanvas(win.document as unknown as Document) }) as unknown as Element;
   const serializer = new win.XMLSerializer();
   const parts: string[] = [];
   const svgs: Element[] = [];
