@@ -4,12 +4,11 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { act } from 'react';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import HomePage from '../../client/components/home/HomePage.tsx';
 import { configureHttp } from '../../client/api/http.ts';
 import { useToastStore } from '../../client/state/toastStore.ts';
 import { click, key, mount, typeInto, waitFor, type Mounted } from './reactDom.tsx';
+import { startChildServer, type ChildServer } from '../harness/childServer.ts';
 
 /** A session-bound client for setting up and checking server state directly. */
 interface Client {
@@ -18,7 +17,7 @@ interface Client {
   post(path: string, json: unknown): Promise<Response>;
 }
 
-let child: ChildProcess;
+let child: ChildServer<{ url: string; cookie: string }>;
 let serverUrl: string;
 let alice: Client;
 const anonymous = (): Client => client(null);
@@ -48,24 +47,14 @@ function useClient(c: Client) {
 }
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['--import', 'tsx', 'test/client/fixtures/serveForDom.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`test server exited with ${code}`)));
-  });
-  const started = JSON.parse(line) as { url: string; cookie: string };
-  serverUrl = started.url;
-  alice = client(started.cookie);
+  child = await startChildServer('test/client/fixtures/serveForDom.ts');
+  serverUrl = child.started.url;
+  alice = client(child.started.cookie);
 }, 60_000);
 
 afterAll(async () => {
   configureHttp();
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.stdin!.end();
-    await exited;
-  }
+  await child?.stop();
 });
 
 afterEach(() => {

@@ -3,8 +3,6 @@
  * sessions): sign-in errors in both languages including the 429 lockout, accepting an invite,
  * changing a password, the share dialog for an owner and for a viewer, the read-only notice.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { act } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AdminPage } from '../../client/components/auth/AdminPage.tsx';
@@ -16,6 +14,7 @@ import { ShareDialog } from '../../client/components/auth/ShareDialog.tsx';
 import { configureHttp } from '../../client/api/http.ts';
 import { useCurrentUserStore } from '../../client/state/currentUser.ts';
 import { click, mount, typeInto, waitFor, type Mounted } from '../client/reactDom.tsx';
+import { startChildServer, type ChildServer } from '../harness/childServer.ts';
 
 interface Started {
   url: string;
@@ -27,7 +26,7 @@ interface Started {
   inviteLink: string;
 }
 
-let child: ChildProcess;
+let child: ChildServer<Started>;
 let s: Started;
 let mounted: Mounted | null = null;
 
@@ -47,21 +46,13 @@ async function api(path: string, cookie: string): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['--import', 'tsx', 'test/server/authUiServer.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`test server exited with ${code}`)));
-  });
-  s = JSON.parse(line) as Started;
+  child = await startChildServer<Started>('test/server/authUiServer.ts');
+  s = child.started;
 }, 60_000);
 
 afterAll(async () => {
   configureHttp();
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.stdin!.end();
-    await exited;
-  }
+  await child?.stop();
 });
 
 afterEach(() => {
