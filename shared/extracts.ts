@@ -61,3 +61,30 @@ export function latestVersion(versions: readonly ExtractVersion[]): ExtractVersi
   for (const v of versions) if (v.withdrawnAt === null && (!best || v.version > best.version)) best = v;
   return best;
 }
+
+/**
+ * How a notebook names an extract it uses: `name` follows the newest live version; `name@3` pins
+ * version 3, so every collaborator (and the publisher) computes on the same rows until someone
+ * deliberately moves the pin.
+ */
+export interface ExtractRef {
+  name: string;
+  version: number | null;
+}
+
+const extractRefPattern = /^([A-Za-z_][A-Za-z0-9_]{0,63})(?:@([1-9][0-9]{0,8}))?$/;
+
+/** `name` or `name@version` -> parts, or null when malformed. */
+export function parseExtractRef(ref: string): ExtractRef | null {
+  const m = extractRefPattern.exec(ref);
+  return m ? { name: m[1]!, version: m[2] === undefined ? null : Number(m[2]) } : null;
+}
+
+export function formatExtractRef(ref: ExtractRef): string {
+  return ref.version === null ? ref.name : `${ref.name}@${ref.version}`;
+}
+
+/** The table name a ref registers under (the ref itself when malformed, so errors can name it). */
+export function extractRefName(ref: string): string {
+  return parseExtractRef(ref)?.name ?? ref;
+}

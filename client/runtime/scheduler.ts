@@ -23,6 +23,7 @@ import { notebookNameOf, type SqlAnalysisResult } from '../../shared/reactivity/
 import { bindValues, listParam, toPositionalParams } from '../../shared/reactivity/params.ts';
 import { resultKey } from '../../shared/resultCache.ts';
 import { defaultInputValue, parseInputSpec } from '../../shared/inputSpec.ts';
+import { extractRefName } from '../../shared/extracts.ts';
 import type { ExtractProgress } from '../duckdb/extractLoader.ts';
 import type { LocalTable } from '../duckdb/localFiles.ts';
 import type { EngineProgress } from '../duckdb/duckdbClient.ts';
@@ -186,8 +187,9 @@ export class NotebookRuntime {
     return table;
   }
 
-  retryExtract(name: string): void {
-    this.extractLoads.delete(name);
+  /** `ref` as the notebook lists it (`name` or `name@version`). */
+  retryExtract(ref: string): void {
+    this.extractLoads.delete(ref);
     this.schedule(0);
   }
 
@@ -283,7 +285,9 @@ export class NotebookRuntime {
     }
     if (sqlCells.length === 0) return;
 
-    const extractNames = meta.extracts;
+    // `meta.extracts` holds refs (`name` or `name@version`); tables are registered under the name.
+    const extractRefs = meta.extracts;
+    const extractNames = extractRefs.map(extractRefName);
     const localNames = this.store.getState().locals.map((l) => l.name);
     const graphCells: GraphCellInput[] = this.cells.flatMap((c): GraphCellInput[] => {
       if (c.kind === 'input') return [{ id: c.id, kind: 'input', name: c.name, refs: [], params: [] }];
@@ -317,10 +321,11 @@ export class NotebookRuntime {
       for (const id of sqlToRun) this.patch(id, { state: { status: 'error', runId: ++this.runSeq, error: { message: `the analysis engine did not start: ${(err as Error).message}`, ko: '분석 엔진을 시작하지 못했습니다', line: null } } });
       return;
     }
-    for (const name of extractNames) {
-      if (neededSources.has(name.toLowerCase()) && !this.extractLoads.has(name)) {
-        const load = this.deps.loadExtract(name, api, (p) => this.store.setState({ extracts: { ...this.store.getState().extracts, [name]: p } }));
-        this.extractLoads.set(name, load);
+    // Loads are keyed by ref: moving a pin to another version loads that version.
+    for (const ref of extractRefs) {
+      if (neededSources.has(extractRefName(ref).toLowerCase()) && !this.extractLoads.has(ref)) {
+        const load = this.deps.loadExtract(ref, api, (p) => this.store.setState({ extracts: { ...this.store.getState().extracts, [ref]: p } }));
+        this.extractLoads.set(ref, load);
         void load.then(() => {
           this.store.setState({ catalogVersion: this.store.getState().catalogVersion + 1 });
           this.schedule(0);
@@ -334,7 +339,8 @@ export class NotebookRuntime {
       const lower = name.toLowerCase();
       const local = this.store.getState().locals.find((l) => l.name.toLowerCase() === lower);
       if (local) return { ok: true, version: `local:${local.fingerprint}` };
-      const ex = Object.values(this.store.getState().extracts).find((e) => e.name.toLowerCase() === lower);
+      const ref = extractRefs.find((r) => extractRefName(r).toLowerCase() === lower);
+      const ex = ref === undefined ? undefined : this.store.getState().extracts[ref];
       if (ex?.phase === 'ready' && ex.contentHash) return { ok: true, version: ex.contentHash };
       if (ex?.phase === 'error') {
         return { ok: false, error: { message: `extract ${name} could not be loaded: ${ex.error?.en ?? ''}`, ko: `추출본 ${name}을(를) 불러오지 못했습니다: ${ex.error?.ko ?? ''}`, line: null } };

@@ -82,7 +82,7 @@ export function RuntimePanel() {
         {engine?.phase === 'ready' && <span className="muted" data-testid="engine-status" data-phase="ready">{t('engineReady')}</span>}
         {engine?.phase === 'error' && <span className="runtime-error" data-testid="engine-status" data-phase="error">{t('engineError', { error: engine.error ?? '' })}</span>}
       </div>
-      {Object.values(extracts).map((p) => <ExtractLine key={p.name} p={p} onRetry={() => runtime.retryExtract(p.name)} />)}
+      {Object.entries(extracts).map(([ref, p]) => <ExtractLine key={ref} p={p} onRetry={() => runtime.retryExtract(ref)} />)}
       {locals.map((l) => (
         <div key={l.name} className="runtime-row" data-testid="local-table" data-name={l.name}>
           <code>{l.name}</code> <span>{l.fileName} · {l.rowCount.toLocaleString()}</span>
