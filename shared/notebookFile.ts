@@ -9,7 +9,7 @@
  * lang: ko
  * problem: p_bike_safety        (optional; omitted when null)
  * extracts:                     (optional; omitted when empty)
- *   - bike_accidents_by_gu
+ *   - bike_accidents_by_gu@2    (an extract ref: `name@version` pins, a bare `name` follows the newest)
  * ---
  *
  * Markdown text: one markdown cell.
@@ -59,6 +59,7 @@ import { z } from 'zod';
 import { MadangError } from './errors.ts';
 import {
   describeCellNameProblem,
+  describeExtractRefsProblem,
   getNotebookRoots,
   initNotebook,
   insertCell,
@@ -209,20 +210,15 @@ function parseFrontMatter(lines: string[], closeIndex: number): ParsedFrontMatte
       title: { ko: '글자', en: 'text' },
       lang: { ko: 'ko 또는 en', en: 'ko or en' },
       problem: { ko: '문제 id (글자)', en: 'a problem id (text)' },
-      extracts: { ko: '추출본 이름 목록', en: 'a list of extract names' },
+      extracts: { ko: '추출본 목록 (이름 또는 이름@버전)', en: 'a list of extracts (name or name@version)' },
     };
     const e = expected[key] ?? { ko: issue.message, en: issue.message };
     throw lineError(keyLine(key), `머리말의 ${key} 값은 ${e.ko}이어야 합니다`, `front matter ${key} must be ${e.en}`);
   }
   const fm = parsed.data;
   const extracts = fm.extracts ?? [];
-  const seen = new Set<string>();
-  for (const name of extracts) {
-    const problem = describeCellNameProblem(name);
-    if (problem) throw lineError(keyLine('extracts'), `추출본 이름: ${problem.ko}`, `extract name: ${problem.en}`);
-    if (seen.has(name)) throw lineError(keyLine('extracts'), `추출본이 두 번 나옵니다: ${name}`, `extract listed twice: ${name}`);
-    seen.add(name);
-  }
+  const problem = describeExtractRefsProblem(extracts);
+  if (problem) throw lineError(keyLine('extracts'), problem.ko, problem.en);
   return { title: fm.title ?? '', lang: fm.lang ?? 'ko', problem: fm.problem ?? null, extracts };
 }
 
@@ -375,10 +371,8 @@ function checkFile(file: NotebookFile): void {
       if (problem) throw new MadangError('invalid_input', { ko: `${where.ko}: ${problem.ko}`, en: `${where.en}: ${problem.en}` });
     }
   });
-  for (const name of file.extracts) {
-    const problem = describeCellNameProblem(name);
-    if (problem) throw new MadangError('invalid_input', { ko: `추출본 이름: ${problem.ko}`, en: `extract name: ${problem.en}` });
-  }
+  const refsProblem = describeExtractRefsProblem(file.extracts);
+  if (refsProblem) throw new MadangError('invalid_input', refsProblem);
 }
 
 /**

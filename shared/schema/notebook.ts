@@ -3,7 +3,8 @@
  * define every root type right after creating the doc, in one place).
  *
  *   meta      Y.Map    title: string, lang: 'ko'|'en', problemId: string|null,
- *                      extracts: string[] (plain JSON, replaced whole), schemaVersion: number
+ *                      extracts: string[] (plain JSON, replaced whole; refs `name` or `name@version`,
+ *                      see shared/extracts.ts), schemaVersion: number
  *   cells     Y.Map    cell id -> Y.Map {
  *                        kind:   'markdown' | 'sql' | 'chart' | 'input'
  *                        name:   string ('' = unnamed; sql/input names are what later cells use)
@@ -25,6 +26,7 @@
  */
 import * as Y from 'yjs';
 import { MadangError } from '../errors.ts';
+import { parseExtractRef } from '../extracts.ts';
 import { isValidCellId, newId } from '../ids.ts';
 import { compareOrdered, planPlacement, type Ordered } from './order.ts';
 
@@ -89,9 +91,7 @@ export function initNotebook(
   const lang = meta.lang ?? 'ko';
   if (!(notebookLangs as readonly string[]).includes(lang)) throw invalid(`알 수 없는 언어: ${lang}`, `unknown language: ${lang}`);
   const extracts = [...(meta.extracts ?? [])];
-  for (const name of extracts) {
-    if (validateCellName(name) !== null) throw invalid(`추출본 이름이 올바르지 않습니다: ${name}`, `invalid extract name: ${name}`);
-  }
+  requireExtractRefs(extracts);
   const { meta: m } = getNotebookRoots(doc);
   doc.transact(() => {
     m.set('title', String(meta.title));
@@ -133,13 +133,68 @@ export function setProblemId(doc: Y.Doc, problemId: string | null, origin?: unkn
   doc.transact(() => getNotebookRoots(doc).meta.set('problemId', problemId), origin);
 }
 
-/** Replaces the list of extracts the notebook uses (each a SQL identifier, no duplicates). */
-export function setExtracts(doc: Y.Doc, extracts: readonly string[], origin?: unknown): void {
-  for (const name of extracts) {
-    if (validateCellName(name) !== null) throw invalid(`추출본 이름이 올바르지 않습니다: ${name}`, `invalid extract name: ${name}`);
+/**
+ * Why a list of extract refs cannot be a notebook's `meta.extracts`, in both languages; null when
+ * it can. Each entry is `name` (follows the newest live version) or `name@version` (pinned); one
+ * name appears once (two versions of one extract would register the same table twice). Names
+ * compare case-insensitively, as DuckDB's identifiers do.
+ */
+export function describeExtractRefsProblem(refs: readonly string[]): { ko: string; en: string } | null {
+  const seen = new Map<string, string>();
+  for (const ref of refs) {
+    const parsed = typeof ref === 'string' ? parseExtractRef(ref) : null;
+    if (!parsed) {
+      return {
+        ko: `추출본 이름: 이름은 영문자나 _로 시작하고 영문자, 숫자, _만 쓸 수 있으며 뒤에 @버전을 붙일 수 있습니다 (예: bike_accidents_by_gu@2): ${String(ref)}`,
+        en: `extract name: name must start with a letter or _ and contain only ASCII letters, digits and _, optionally followed by @version (e.g. bike_accidents_by_gu@2): ${String(ref)}`,
+      };
+    }
+    const key = parsed.name.toLowerCase();
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      return earlier === ref
+        ? { ko: `추출본이 두 번 나옵니다: ${ref}`, en: `extract listed twice: ${ref}` }
+        : { ko: `한 추출본의 두 버전을 함께 쓸 수 없습니다: ${earlier}, ${ref}`, en: `two versions of one extract cannot be used together: ${earlier}, ${ref}` };
+    }
+    seen.set(key, ref);
   }
+  return null;
+}
+
+function requireExtractRefs(refs: readonly string[]): void {
+  const problem = describeExtractRefsProblem(refs);
+  if (problem) throw new MadangError('invalid_input', problem);
+}
+
+/**
+ * Replaces the list of extracts the notebook uses (refs, see `describeExtractRefsProblem`). The
+ * same ref given twice is kept once; two different refs to one extract are an error.
+ */
+export function setExtracts(doc: Y.Doc, extracts: readonly string[], origin?: unknown): void {
   const unique = [...new Set(extracts)];
+  requireExtractRefs(unique);
   doc.transact(() => getNotebookRoots(doc).meta.set('extracts', unique), origin);
+}
+
+/**
+ * Pins the notebook's extract `name` to `version` (null = follow the newest) in one transaction, so
+ * moving a pin is one undo step and every collaborator loads the new version. Returns false when
+ * the notebook does not use that extract (nothing written) or it already has that pin.
+ */
+export function setExtractPin(doc: Y.Doc, name: string, version: number | null, origin?: unknown): boolean {
+  if (version !== null && !(Number.isInteger(version) && version > 0)) {
+    throw invalid(`추출본 버전은 1 이상의 정수여야 합니다: ${String(version)}`, `an extract version is a positive integer: ${String(version)}`);
+  }
+  const refs = readMeta(doc).extracts;
+  const i = refs.findIndex((r) => parseExtractRef(r)?.name.toLowerCase() === name.toLowerCase());
+  if (i < 0) return false;
+  const current = parseExtractRef(refs[i]!)!;
+  const next = version === null ? current.name : `${current.name}@${version}`;
+  if (refs[i] === next) return false;
+  const updated = refs.map((r, j) => (j === i ? next : r));
+  requireExtractRefs(updated);
+  doc.transact(() => getNotebookRoots(doc).meta.set('extracts', updated), origin);
+  return true;
 }
 
 // ---- cells: reading ---------------------------------------------------------------------------
