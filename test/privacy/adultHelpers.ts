@@ -9,6 +9,8 @@ import { parsePolicy, type Policy } from '../../shared/privacy/policy.ts';
 
 export const adultDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'privacy', 'adult');
 export const adultCsv = path.join(adultDir, 'adult.csv');
+/** ARX's native-country hierarchy before 2016 (England -> "Europa"), which its 2015 Loss expectations used. */
+export const adultNativeCountry2015 = path.join(adultDir, '..', 'adult-2015', 'adult_hierarchy_native-country.csv');
 export const adultColumns = ['sex', 'age', 'race', 'marital-status', 'education', 'native-country', 'workclass', 'occupation', 'salary-class'];
 
 export interface AdultCase {
@@ -18,6 +20,8 @@ export interface AdultCase {
   aggregate?: string;
   /** The column left out of the quasi-identifiers, with its l-diversity model if any. */
   sensitive?: { column: string; lDiversity?: Record<string, unknown> };
+  /** Hierarchy files replacing the current ARX ones, by column (absolute or relative to the fixture folder). */
+  hierarchyFiles?: Record<string, string>;
 }
 
 export function adultPolicy(c: AdultCase): Policy {
@@ -26,7 +30,7 @@ export function adultPolicy(c: AdultCase): Policy {
     if (c.sensitive?.column === column) {
       columns[column] = c.sensitive.lDiversity ? { role: 'sensitive', lDiversity: c.sensitive.lDiversity } : { role: 'other' };
     } else {
-      columns[column] = { role: 'quasi', hierarchy: { file: `adult_hierarchy_${column}.csv` } };
+      columns[column] = { role: 'quasi', hierarchy: { file: c.hierarchyFiles?.[column] ?? `adult_hierarchy_${column}.csv` } };
     }
   }
   return parsePolicy({ k: c.k ?? 1, suppressionLimit: c.suppressionLimit, metric: c.metric, aggregate: c.aggregate, columns });
