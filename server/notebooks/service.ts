@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import { MadangError } from '../../shared/errors.ts';
 import { newId, isValidNotebookId } from '../../shared/ids.ts';
-import { initNotebook, readMeta, setTitle } from '../../shared/schema/notebook.ts';
+import { initNotebook, readMeta, setExtracts, setTitle } from '../../shared/schema/notebook.ts';
 import {
   applyNotebookFileToDoc,
   notebookFileFromDoc,
@@ -50,6 +50,11 @@ export interface NotebookServiceDeps {
   rooms?: LiveDocs;
   /** Makes `ownerId` the owner of a new notebook (accounts module); absent when there are no accounts (CLI). */
   grantOwner?: (notebookId: string, ownerId: string) => Promise<void>;
+  /**
+   * Pins an imported notebook's unpinned extract refs to the newest live versions and refuses pins
+   * to missing or withdrawn versions (`server/extracts/pins.ts`). Absent: refs are kept as written.
+   */
+  pinExtracts?: (refs: readonly string[]) => Promise<string[]>;
 }
 
 function invalidTitle(err: z.ZodError): MadangError {
@@ -79,11 +84,13 @@ export class NotebookService {
   readonly #store: NotebookStore;
   readonly #rooms: LiveDocs | undefined;
   readonly #grantOwner: NotebookServiceDeps['grantOwner'];
+  readonly #pinExtracts: NotebookServiceDeps['pinExtracts'];
 
   constructor(deps: NotebookServiceDeps) {
     this.#store = deps.store;
     this.#rooms = deps.rooms;
     this.#grantOwner = deps.grantOwner;
+    this.#pinExtracts = deps.pinExtracts;
   }
 
   /** A live (not deleted) notebook row, or null (also for malformed ids). */
@@ -112,7 +119,9 @@ export class NotebookService {
 
   /**
    * A new notebook from a `.md` notebook file. Malformed files are `invalid_input` with the
-   * parser's reason; the title comes from the file's front matter.
+   * parser's reason; the title comes from the file's front matter. Unpinned extracts are pinned to
+   * their newest live version (a file that pins keeps its pin; a pin to a missing or withdrawn
+   * version is `invalid_input` naming both), so the notebook computes on fixed rows from the start.
    */
   async importMarkdown(markdown: string, input: { ownerId?: string; fallbackTitle?: string } = {}): Promise<NotebookRecord> {
     if (Buffer.byteLength(markdown, 'utf8') > maxNotebookFileBytes) {
@@ -132,6 +141,11 @@ export class NotebookService {
         ko: `노트북 파일을 읽을 수 없습니다: ${reason}`,
         en: `cannot read notebook file: ${reason}`,
       }, { cause: err });
+    }
+    const refs = readMeta(doc).extracts;
+    if (refs.length > 0 && this.#pinExtracts) {
+      const pinned = await this.#pinExtracts(refs);
+      if (pinned.some((r, i) => r !== refs[i])) setExtracts(doc, pinned);
     }
     const fileTitle = readMeta(doc).title;
     const title = parseTitle(fileTitle && fileTitle.trim() !== '' ? fileTitle : (input.fallbackTitle ?? '제목 없음'));

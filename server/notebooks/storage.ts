@@ -11,6 +11,7 @@ import { openDatabase } from '../persistence/database.ts';
 import type { DatabaseSchema } from '../persistence/schema.ts';
 import { createSqlNotebookStore } from '../persistence/sqlStore.ts';
 import type { NotebookStore } from '../persistence/adapter.ts';
+import { extractVersionIndex, pinExtractRefs } from '../extracts/pins.ts';
 import { NotebookService } from './service.ts';
 
 /** The data dir holds password hashes, sessions and raw datasets: owner-only when we create it. */
@@ -30,7 +31,8 @@ export async function openStorage(config: Pick<Config, 'dataDir' | 'databaseUrl'
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const store = createSqlNotebookStore(db);
   return {
-    notebooks: new NotebookService({ store }),
+    // Imports pin to the versions already in the catalog (the CLI never registers public data).
+    notebooks: new NotebookService({ store, pinExtracts: (refs) => pinExtractRefs(refs, extractVersionIndex(db)) }),
     store,
     db,
     async close() {

@@ -8,6 +8,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { parseChartSpec, problemText, type ChartSpec } from '../../shared/chartSpec.ts';
 import { MadangError } from '../../shared/errors.ts';
+import { parseExtractRef } from '../../shared/extracts.ts';
 import { defaultInputValue, parseInputSpec } from '../../shared/inputSpec.ts';
 import type { JsonValue } from '../../shared/outputCheck/report.ts';
 import type { OutputCheckRulesInput } from '../../shared/outputCheck/rules.ts';
@@ -32,8 +33,11 @@ export interface BuildStoryInput {
   meta: NotebookMeta;
   cells: readonly CellSnapshot[];
   request: PublishRequest;
-  /** The exact version (or the newest live one); throws a bilingual error when withdrawn or gone. */
-  resolveExtract(name: string, version: number | undefined): Promise<ResolvedExtract>;
+  /**
+   * The pinned version (`name@3` in the notebook), or the newest live one for an unpinned legacy
+   * ref (`version` null); throws a bilingual error when withdrawn or gone.
+   */
+  resolveExtract(name: string, version: number | null): Promise<ResolvedExtract>;
   rules?: OutputCheckRulesInput;
   /** A query running longer is interrupted (default 30 s). */
   queryTimeoutMs?: number;
@@ -85,6 +89,42 @@ function failedQuery(cell: CellSnapshot, err: unknown): MadangError {
   return bad(`셀 ${label(cell)}의 쿼리가 서버에서 실패했습니다: ${ko}`, `cell ${label(cell)}: the query failed on the server: ${raw}`);
 }
 
+/**
+ * Resolves the notebook's extract refs (`name` or `name@version`) to files, keyed by table name.
+ * The refs come from the notebook document the server holds, so what is published is what every
+ * collaborator computes on.
+ */
+export async function resolveNotebookExtracts(
+  refs: readonly string[],
+  resolve: BuildStoryInput['resolveExtract'],
+): Promise<Map<string, ResolvedExtract>> {
+  const out = new Map<string, ResolvedExtract>();
+  for (const ref of refs) {
+    const parsed = parseExtractRef(ref);
+    if (!parsed) throw bad(`노트북의 추출본 참조가 올바르지 않습니다: ${ref}`, `the notebook's extract reference is malformed: ${ref}`);
+    out.set(parsed.name, await resolve(parsed.name, parsed.version));
+  }
+  return out;
+}
+
+/**
+ * `extractVersions` in a publish request is only a consistency check: the versions the author's
+ * browser computed on. When one differs from what the notebook now uses (a collaborator moved the
+ * pin, or an unpinned extract got a new version), the author has not seen the numbers that would
+ * be published, so we refuse and say so. Names the notebook no longer uses are ignored.
+ */
+export function checkBrowserVersions(extracts: ReadonlyMap<string, ResolvedExtract>, browser: Readonly<Record<string, number>>): void {
+  const byLower = new Map([...extracts.values()].map((e) => [e.use.name.toLowerCase(), e.use]));
+  for (const [name, version] of Object.entries(browser)) {
+    const used = byLower.get(name.toLowerCase());
+    if (!used || used.version === version) continue;
+    throw new MadangError('conflict', {
+      ko: `화면의 결과는 추출본 ${used.name} v${version}로 계산했지만 노트북은 지금 v${used.version}을(를) 씁니다. 노트북을 다시 실행해 v${used.version}의 결과를 확인한 뒤 공개하세요.`,
+      en: `the results on your screen were computed on extract ${used.name} v${version}, but the notebook now uses v${used.version}. Re-run the notebook, check the v${used.version} results, then publish.`,
+    });
+  }
+}
+
 export async function buildStory(input: BuildStoryInput): Promise<{ content: StoryContent; notices: BuildNotice[] }> {
   const { request, cells } = input;
   const byId = new Map(cells.map((c) => [c.id, c]));
@@ -99,11 +139,9 @@ export async function buildStory(input: BuildStoryInput): Promise<{ content: Sto
   }
   if (!request.title.ko && !request.title.en) throw bad('제목이 필요합니다', 'a title is required');
 
-  // Extracts the notebook uses, at the exact versions.
-  const extracts = new Map<string, ResolvedExtract>();
-  for (const name of input.meta.extracts) {
-    extracts.set(name, await input.resolveExtract(name, request.extractVersions[name]));
-  }
+  // Extracts the notebook uses, at the exact versions its document names (never the browser's word).
+  const extracts = await resolveNotebookExtracts(input.meta.extracts, input.resolveExtract);
+  checkBrowserVersions(extracts, request.extractVersions);
 
   const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '1GB' });
   const conn = await instance.connect();

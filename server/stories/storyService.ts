@@ -98,18 +98,38 @@ export class StoryService {
     return (this.#deps.now ?? (() => new Date()))().toISOString();
   }
 
-  async #resolveExtract(name: string, version: number | undefined): Promise<ResolvedExtract> {
+  /**
+   * A notebook's extract ref -> the version's file. Pinned (`version` set): exactly that version,
+   * and a withdrawn one is refused with what to do (move the pin to the newest live version).
+   * Unpinned legacy refs: the newest live version.
+   */
+  async #resolveExtract(name: string, version: number | null): Promise<ResolvedExtract> {
     const { catalog } = this.#deps;
-    const v = await catalog.get(name, version);
+    const latest = await catalog.get(name);
+    const v = version === null ? latest : await catalog.get(name, version);
     if (!v) {
-      const label = version === undefined ? name : `${name} v${version}`;
-      throw new MadangError('invalid_input', { ko: `추출본이 없거나 모두 회수되었습니다: ${label}`, en: `extract not found or withdrawn: ${label}` });
+      if (version === null) {
+        throw new MadangError('invalid_input', {
+          ko: `추출본 ${name}에 쓸 수 있는 버전이 없습니다 (없거나 모두 회수됨). 노트북의 추출본 목록에서 빼거나 데이터 관리자(steward)에게 문의하세요.`,
+          en: `extract ${name} has no live version (it does not exist or every version was withdrawn). Remove it from the notebook's extracts or ask a data steward.`,
+        });
+      }
+      throw new MadangError('invalid_input', {
+        ko: `노트북이 쓰는 추출본 ${name} v${version}이(가) 없습니다. ${latest ? `v${latest.version}(최신)으로 바꾸고 결과를 확인한 뒤 다시 공개하세요.` : '데이터 관리자(steward)에게 문의하세요.'}`,
+        en: `extract ${name} v${version}, which the notebook uses, does not exist. ${latest ? `Update the notebook to v${latest.version} (the newest), check the results, and publish again.` : 'Ask a data steward.'}`,
+      });
     }
     if (v.withdrawnAt !== null) {
-      throw new MadangError('invalid_input', {
-        ko: `추출본 ${name} v${v.version}은(는) 회수되었습니다. 새 버전으로 노트북을 다시 실행한 뒤 공개하세요.`,
-        en: `extract ${name} v${v.version} has been withdrawn; re-run the notebook on a current version, then publish`,
-      });
+      const when = v.withdrawnAt.slice(0, 10);
+      throw new MadangError('invalid_input', latest
+        ? {
+          ko: `노트북이 쓰는 추출본 ${name} v${v.version}은(는) ${when}에 회수되었습니다. 셀 위 추출본 줄의 "v${latest.version}으로 바꾸기"로 최신 버전으로 옮기고, 결과를 확인한 뒤 다시 공개하세요.`,
+          en: `extract ${name} v${v.version}, which the notebook is pinned to, has been withdrawn (${when}). Move the notebook to v${latest.version} with "update to v${latest.version}" on the extract line above the cells, check the results, and publish again.`,
+        }
+        : {
+          ko: `노트북이 쓰는 추출본 ${name} v${v.version}은(는) ${when}에 회수되었고 쓸 수 있는 다른 버전이 없습니다. 데이터 관리자(steward)에게 문의하세요.`,
+          en: `extract ${name} v${v.version}, which the notebook is pinned to, has been withdrawn (${when}) and no other version is available. Ask a data steward.`,
+        });
     }
     const row = await (this.#deps.db as Kysely<any>).selectFrom('extracts').select(['parquet_file']).where('name', '=', name).where('version', '=', v.version).executeTakeFirstOrThrow();
     return {

@@ -34,7 +34,11 @@ export const publishRequestSchema = z.strictObject({
   districts: z.array(plainText(40)).max(25).default([]),
   /** The cells to publish, in the order they appear in the story. */
   cells: z.array(publishCellSchema).min(1).max(maxStoryCells),
-  /** The extract versions the author's browser ran on (name -> version); default the newest. */
+  /**
+   * Optional consistency check: the extract versions the author's browser computed on (name ->
+   * version). The server always publishes on the versions the notebook document names; when one
+   * of these differs, publishing is refused (the author has not seen those numbers).
+   */
   extractVersions: z.record(z.string().max(64), z.number().int().positive()).default({}),
 });
 export type PublishRequest = z.infer<typeof publishRequestSchema>;

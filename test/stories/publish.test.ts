@@ -11,6 +11,11 @@ import { listAudit } from '../../server/audit/auditLog.ts';
 import { addTripsExtract, cellId, cellsOf, storyNotebookMd } from './fixtures.ts';
 import type { CellSnapshot } from '../../shared/schema/notebook.ts';
 import type { ExtractCatalog } from '../../server/extracts/catalog.ts';
+import * as Y from 'yjs';
+import { extractVersionIndex, pinExtractRefs } from '../../server/extracts/pins.ts';
+import { NotebookService, loadDocFromStore } from '../../server/notebooks/service.ts';
+import { MadangError } from '../../shared/errors.ts';
+import { readMeta, setExtractPin } from '../../shared/schema/notebook.ts';
 
 let server: TestServer;
 let owner: TestClient;
@@ -180,16 +185,6 @@ describe('publish', () => {
     expect(body.notices.map((n: { en: string }) => n.en)).toContain('cell all_rows: only the first 1,000 of 2,400 rows are published.');
     expect(body.notices[0].ko).toContain('1,000행만 공개');
   });
-
-  it('refuses a withdrawn extract version with a clear message', async () => {
-    const { catalog: c2, version } = await addTripsExtract(server.server, server.dataDir, { seed: 8 });
-    await c2.withdraw('trips', version);
-    await c2.close();
-    const res = await owner.post(`/api/notebooks/${notebookId}/story/publish`, { ...base, cells: [{ cellId: byName('by_gu') }], extractVersions: { trips: version } });
-    expect(res.status).toBe(400);
-    expect(res.json().error.en).toContain(`trips v${version} has been withdrawn`);
-    expect(res.json().error.ko).toContain('회수');
-  });
 });
 
 describe('workspace rules', () => {
@@ -275,5 +270,109 @@ describe('transfer', () => {
     const res = await fetch(`${server.url}/stories`, { headers: { 'accept-encoding': 'gzip' } });
     expect(res.headers.get('content-encoding')).toBe('gzip');
     expect(await res.text()).toContain('<html lang="ko">');
+  });
+});
+
+describe('pinned extract versions', () => {
+  const pinnedMd = storyNotebookMd.replace('extracts:\n  - trips\n', 'extracts:\n  - trips@1\n');
+  const pinnedBase = { ...base, title: { ko: '고정된 버전의 따릉이', en: 'Pinned trips' } };
+  let pinnedId: string;
+  let pinnedCells: CellSnapshot[];
+  let newer: number;
+  const byGuOf = () => cellId(pinnedCells, (c) => c.name === 'by_gu');
+
+  /** Moves the pin in the stored notebook document, as a collaborator's edit would. */
+  const movePin = async (version: number) => {
+    const doc = await loadDocFromStore(server.server.store, pinnedId);
+    const before = Y.encodeStateVector(doc);
+    expect(setExtractPin(doc, 'trips', version)).toBe(true);
+    await server.server.store.appendUpdate(pinnedId, Y.encodeStateAsUpdate(doc, before));
+    doc.destroy();
+  };
+  const storyPage = async (url: string) => (await server.anonymous().get(url)).text;
+
+  beforeAll(async () => {
+    expect(pinnedMd).toContain('trips@1');
+    const res = await owner.post('/api/notebooks/import', { markdown: pinnedMd });
+    expect(res.status, res.text).toBe(201);
+    pinnedId = res.json().id;
+    pinnedCells = await cellsOf(server.server, pinnedId);
+    // A newer live version with different rows.
+    const added = await addTripsExtract(server.server, server.dataDir, { seed: 9 });
+    newer = added.version;
+    await added.catalog.close();
+    expect(newer).toBeGreaterThan(1);
+  }, 60_000);
+
+  it('publishes on the version the notebook pins, not the newest, and shows it under "how this was made"', async () => {
+    const res = await owner.post(`/api/notebooks/${pinnedId}/story/publish`, { ...pinnedBase, cells: [{ cellId: byGuOf() }] });
+    expect(res.status, res.text).toBe(201);
+    const html = await storyPage(res.json().url);
+    expect(html).toMatch(/<code>trips<\/code> v1 /);
+    expect(html).not.toMatch(new RegExp(`<code>trips</code> v${newer} `));
+    // The CSV holds the pinned version's numbers (seed 7), not the newer rows (seed 9).
+    const csv = await server.anonymous().get(`/stories/${encodeURIComponent(res.json().slug)}/v/1/figures/1.csv`);
+    const total = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n').slice(1).reduce((n, l) => n + Number(l.split(',')[1]), 0);
+    const { tripsCsv } = await import('./fixtures.ts');
+    const expected = (seed: number) => tripsCsv(2400, seed).trim().split('\n').slice(1).filter((l) => Number(l.split(',')[2]) >= 6).length;
+    expect(expected(7)).not.toBe(expected(9));
+    expect(total).toBe(expected(7));
+  });
+
+  it('refuses when the browser computed on another version than the document names (409, both languages)', async () => {
+    const res = await owner.post(`/api/notebooks/${pinnedId}/story/publish`, { ...pinnedBase, cells: [{ cellId: byGuOf() }], extractVersions: { trips: newer } });
+    expect(res.status).toBe(409);
+    expect(res.json().error.en).toBe(`the results on your screen were computed on extract trips v${newer}, but the notebook now uses v1. Re-run the notebook, check the v1 results, then publish.`);
+    expect(res.json().error.ko).toContain(`trips v${newer}`);
+    // The same versions pass.
+    const ok = await owner.post(`/api/notebooks/${pinnedId}/story/publish`, { ...pinnedBase, cells: [{ cellId: byGuOf() }], extractVersions: { trips: 1 } });
+    expect(ok.status, ok.text).toBe(201);
+  });
+
+  it('a pinned version since withdrawn: the author is told which, and to move to the newest', async () => {
+    const { catalog: c } = await addTripsExtract(server.server, server.dataDir, { rows: 10, seed: 1 }).then(async (a) => {
+      // Only a handle on the catalog is needed; that extra version is withdrawn straight away.
+      await a.catalog.withdraw('trips', a.version);
+      return a;
+    });
+    await c.withdraw('trips', 1);
+    await c.close();
+    const res = await owner.post(`/api/notebooks/${pinnedId}/story/publish`, { ...pinnedBase, cells: [{ cellId: byGuOf() }] });
+    expect(res.status).toBe(400);
+    const { en, ko } = res.json().error as { en: string; ko: string };
+    expect(en).toMatch(new RegExp(`^extract trips v1, which the notebook is pinned to, has been withdrawn \\(\\d{4}-\\d{2}-\\d{2}\\)\\. Move the notebook to v${newer} `));
+    expect(ko).toContain('trips v1');
+    expect(ko).toContain('회수');
+    expect(ko).toContain(`v${newer}`);
+  });
+
+  it('after a collaborator moves the pin, publishing uses the new version', async () => {
+    await movePin(newer);
+    const res = await owner.post(`/api/notebooks/${pinnedId}/story/publish`, { ...pinnedBase, cells: [{ cellId: byGuOf() }] });
+    expect(res.status, res.text).toBe(201);
+    expect(res.json().version).toBe(3);
+    expect(await storyPage(res.json().url)).toMatch(new RegExp(`<code>trips</code> v${newer} `));
+  });
+
+  it('imports pin unpinned refs to the newest live version, keep pins, and refuse missing or withdrawn pins', async () => {
+    const notebooks = new NotebookService({ store: server.server.store, pinExtracts: (refs) => pinExtractRefs(refs, extractVersionIndex(server.server.db)) });
+    const metaOf = async (id: string) => {
+      const doc = await loadDocFromStore(server.server.store, id);
+      try {
+        return readMeta(doc).extracts;
+      } finally {
+        doc.destroy();
+      }
+    };
+    const unpinned = await notebooks.importMarkdown(storyNotebookMd);
+    expect(await metaOf(unpinned.id)).toEqual([`trips@${newer}`]);
+    const kept = await notebooks.importMarkdown(storyNotebookMd.replace('  - trips\n', `  - trips@${newer}\n  - not_here_yet\n`));
+    expect(await metaOf(kept.id)).toEqual([`trips@${newer}`, 'not_here_yet']);
+    const missing = await notebooks.importMarkdown(storyNotebookMd.replace('  - trips\n', '  - trips@99\n')).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(MadangError);
+    expect((missing as MadangError).detail.en).toBe(`extract trips has no version 99: change it to trips@${newer} (the newest version) in the file's extracts, or drop the @version, and import again.`);
+    const withdrawn = await notebooks.importMarkdown(storyNotebookMd.replace('  - trips\n', '  - trips@1\n')).catch((e: unknown) => e);
+    expect((withdrawn as MadangError).detail.en).toMatch(/^extract trips v1 has been withdrawn \(\d{4}-\d{2}-\d{2}\): change it to trips@/);
+    expect((withdrawn as MadangError).detail.ko).toContain('회수');
   });
 });
