@@ -10,7 +10,14 @@ type Monaco = typeof import('../editor/monaco.ts')['monaco'];
 
 let monacoPromise: Promise<Monaco> | null = null;
 function loadMonaco(): Promise<Monaco> {
-  monacoPromise ??= import('../editor/monaco.ts').then((m) => m.monaco);
+  monacoPromise ??= Promise.all([
+    import('../editor/monaco.ts'),
+    // The lean editor core (`editor.api`) has no suggest widget, so completion items had nowhere
+    // to show. The contribution registers itself on import; it lands in the same Monaco chunk,
+    // whose modules run when that chunk loads, so editors created afterwards all get it.
+    // @ts-expect-error monaco-editor ships no type declarations for its contrib modules
+    import('monaco-editor/editor/contrib/suggest/browser/suggestController'),
+  ]).then(([m]) => m.monaco);
   return monacoPromise;
 }
 

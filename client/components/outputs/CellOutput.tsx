@@ -21,8 +21,12 @@ function useTicker(active: boolean): number {
   return now;
 }
 
-function download(bytes: Uint8Array, name: string, type: string) {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+// Spreadsheet apps on Korean Windows read a CSV without a byte-order mark as CP949, so 자치구
+// would arrive as mojibake; with the BOM they read UTF-8 (other tools skip it).
+const utf8Bom = new Uint8Array([0xef, 0xbb, 0xbf]);
+
+function download(parts: Uint8Array[], name: string, type: string) {
+  const url = URL.createObjectURL(new Blob(parts as BlobPart[], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -62,7 +66,7 @@ export function CellOutput({ cellId, cellName }: { cellId: string; cellName: str
   const onCsv = async () => {
     if (!result) return;
     try {
-      download(await (await engine()).exportCsv(result.table, orderBy), `${baseName}.csv`, 'text/csv');
+      download([utf8Bom, await (await engine()).exportCsv(result.table, orderBy)], `${baseName}.csv`, 'text/csv;charset=utf-8');
     } catch (err) {
       setDownloadError((err as Error).message);
     }
@@ -76,7 +80,7 @@ export function CellOutput({ cellId, cellName }: { cellId: string; cellName: str
       ]);
       await pw.default({ module_or_path: wasmUrl });
       const arrow = await api.window(result.table, { offset: 0, limit: result.rowCount, orderBy });
-      download(pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(arrow, 'stream'))), `${baseName}.parquet`, 'application/vnd.apache.parquet');
+      download([pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(arrow, 'stream')))], `${baseName}.parquet`, 'application/vnd.apache.parquet');
     } catch (err) {
       setDownloadError((err as Error).message);
     }
@@ -89,8 +93,8 @@ export function CellOutput({ cellId, cellName }: { cellId: string; cellName: str
         <span data-testid="cell-status">{status}</span>
         {state.status === 'done' && result && result.rowCount > 0 && (
           <span className="cell-output-actions">
-            <button type="button" className="button button-quiet" onClick={() => void onCsv()}>{t('downloadCsv')}</button>
-            <button type="button" className="button button-quiet" onClick={() => void onParquet()}>{t('downloadParquet')}</button>
+            <button type="button" className="button button-quiet" data-testid="download-csv" onClick={() => void onCsv()}>{t('downloadCsv')}</button>
+            <button type="button" className="button button-quiet" data-testid="download-parquet" onClick={() => void onParquet()}>{t('downloadParquet')}</button>
           </span>
         )}
       </div>

@@ -1,0 +1,359 @@
+/**
+ * Issue #3, the parts `engine.e2e.ts` and `charts.e2e.ts` do not drive: real server, production
+ * build, headless Chromium, DuckDB-WASM.
+ * - copy from the result grid (a range, as tab-separated text with its header) to the clipboard;
+ * - download a result as CSV (text equals the result, UTF-8 with a BOM for spreadsheet apps) and as
+ *   Parquet (read back with native DuckDB: same rows);
+ * - autocomplete offers a table, a column of it and a DuckDB function;
+ * - a query error marks the failing line in Monaco, and other cells keep their results;
+ * - a 10,000,000-row result: the count is shown, the grid scrolls to the last row, the page answers;
+ * - malformed chart specs say what is wrong in place while a good chart on the same data draws;
+ * - a dropped Parquet file is decoded in the browser (parquet-wasm), marked local-only, queried;
+ * - a file that is neither UTF-8 nor CP949 is refused with a message that says so.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Browser, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtClientDir, launchBrowser, openPerson, signInThroughPage, type Person } from '../harness/browser.ts';
+import { startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
+
+const bikeCsv = path.resolve('server/data/public/bike_accidents_by_gu/bike.csv');
+
+const gu2020Sql = `SELECT 자치구, 가해_발생건수 AS at_fault, 가해_부상자수 / 3 AS third
+FROM bike_accidents_by_gu
+WHERE 연도 = 2020 AND 자치구 <> '소계'
+ORDER BY 자치구`;
+
+const notebook = `---
+title: 분석 완결성 / Analysis completeness
+lang: ko
+extracts:
+  - bike_accidents_by_gu
+---
+
+\`\`\`sql gu2020
+${gu2020Sql}
+\`\`\`
+
+\`\`\`chart
+{
+  "mark": "pie",
+  "data": "gu2020",
+  "x": "자치구"
+}
+\`\`\`
+
+\`\`\`chart
+{
+  "mark": "barY",
+  "data": "gu2020",
+  "x": "자치구",
+  "y": "no_such_column"
+}
+\`\`\`
+
+\`\`\`chart
+{
+  "mark": "barY",
+  "data": "gu2020",
+  "x": "자치구",
+  "y": "at_fault",
+  "alt": { "ko": "자치구별 가해 사고", "en": "At-fault accidents by district" }
+}
+\`\`\`
+
+\`\`\`sql broken3
+SELECT 자치구,
+       at_fault,
+       no_such_column
+FROM gu2020
+\`\`\`
+
+\`\`\`sql ten_million
+SELECT range AS i, range % 7 AS g FROM range(10000000)
+\`\`\`
+
+\`\`\`sql scratch
+SELECT 1 AS one
+\`\`\`
+
+\`\`\`sql dropped
+SELECT 구, sum(건수) AS n, min(날짜) AS first_day FROM local_민원_2024 GROUP BY 구 ORDER BY 구
+\`\`\`
+`;
+
+let server: TestServer;
+let browser: Browser;
+let minji: TestUser;
+let a: Person;
+let notebookPath = '';
+let workDir = '';
+const expectedConsole = [/status of 401/];
+
+async function nativeRows(sql: string): Promise<unknown[][]> {
+  const inst = await DuckDBInstance.create(':memory:');
+  const c = await inst.connect();
+  try {
+    return (await c.runAndReadAll(sql)).getRows().map((row) => row.map((v) => (typeof v === 'bigint' ? Number(v) : v)));
+  } finally {
+    c.closeSync();
+    inst.closeSync();
+  }
+}
+
+/** gu2020 computed by native DuckDB on the same CSV: [자치구, at_fault, third]. */
+function expectedGu2020(): Promise<unknown[][]> {
+  return nativeRows(gu2020Sql.replace('bike_accidents_by_gu', `read_csv('${bikeCsv}')`));
+}
+
+beforeAll(async () => {
+  workDir = mkdtempSync(path.join(tmpdir(), 'madang-analysis-'));
+  const clientDir = builtClientDir();
+  server = await startTestServer({ clientDir });
+  minji = await server.createUser({ name: '김민지', org: '마포 자전거 시민모임', orgKind: 'cso', role: 'analyst' });
+  const owner = await server.clientFor(minji);
+  const res = await owner.post('/api/notebooks/import', { markdown: notebook });
+  expect(res.status, res.text).toBe(201);
+  notebookPath = `/n/${encodeURIComponent(res.json<{ id: string }>().id)}`;
+  browser = await launchBrowser();
+  a = await openPerson(browser, server.url);
+  await a.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await signInThroughPage(a.page, minji.email, minji.password, notebookPath);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+async function cellIdOf(page: Page, name: string): Promise<string> {
+  await page.waitForFunction((n) => Boolean((window as any).__madangRuntime?.cellIdByName(n)), name, { timeout: 30_000 });
+  return page.evaluate((n) => (window as any).__madangRuntime.cellIdByName(n) as string, name);
+}
+
+function output(page: Page, cellId: string) {
+  return page.locator(`[data-testid="cell-output"][data-cell-id="${cellId}"]`);
+}
+
+async function waitStatus(page: Page, name: string, status: string, timeout = 60_000): Promise<string> {
+  const id = await cellIdOf(page, name);
+  await expect.poll(() => output(page, id).getAttribute('data-status'), { timeout }).toBe(status);
+  return id;
+}
+
+async function gridRow(page: Page, cellId: string, row: number): Promise<string[]> {
+  const cells = output(page, cellId).locator(`[data-testid="result-grid-row"][data-row="${row}"] [role="gridcell"]`);
+  await expect.poll(async () => (await cells.allTextContents()).join('|'), { timeout: 20_000 }).not.toMatch(/^$|…/);
+  return cells.allTextContents();
+}
+
+/** Minimal RFC 4180 reader (quotes, doubled quotes, CRLF or LF), enough for DuckDB's writer. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(field); field = ''; }
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += ch;
+  }
+  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+/** Numbers compared as numbers (the extract carries counts as DOUBLE), text as text. */
+function sameValue(actual: unknown, expected: unknown): boolean {
+  if (typeof expected === 'number') return Math.abs(Number(actual) - expected) < 1e-9 * Math.max(1, Math.abs(expected));
+  return String(actual) === String(expected);
+}
+
+function expectSameRows(actual: unknown[][], expected: unknown[][]): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((row, r) => {
+    const ok = row.length === expected[r]!.length && row.every((v, c) => sameValue(v, expected[r]![c]));
+    expect(ok, `row ${r}: ${JSON.stringify(row)} vs ${JSON.stringify(expected[r])}`).toBe(true);
+  });
+}
+
+describe('issue 3: results, editor help and bad input', () => {
+  it('copies a selected range of the result grid to the clipboard as tab-separated text', async () => {
+    const id = await waitStatus(a.page, 'gu2020', 'done', 90_000);
+    const expected = await expectedGu2020();
+    expect(await gridRow(a.page, id, 0)).toEqual([String(expected[0]![0]), String(expected[0]![1]), expect.any(String)]);
+    // one cell, then a 3x2 range (Shift+click): the range comes with its header line
+    await output(a.page, id).locator('[data-testid="result-grid-row"][data-row="1"] [role="gridcell"]').nth(1).click();
+    await a.page.keyboard.press('Control+c');
+    await expect.poll(() => a.page.evaluate(() => navigator.clipboard.readText())).toBe(String(expected[1]![1]));
+    await output(a.page, id).locator('[data-testid="result-grid-row"][data-row="0"] [role="gridcell"]').nth(0).click();
+    await output(a.page, id).locator('[data-testid="result-grid-row"][data-row="2"] [role="gridcell"]').nth(1).click({ modifiers: ['Shift'] });
+    await a.page.keyboard.press('Control+c');
+    const want = ['자치구\tat_fault', ...expected.slice(0, 3).map((r) => `${String(r[0])}\t${String(r[1])}`)].join('\n');
+    await expect.poll(() => a.page.evaluate(() => navigator.clipboard.readText())).toBe(want);
+  });
+
+  it('downloads the result as CSV (equal to the result) and as Parquet (same rows read back natively)', async () => {
+    const id = await cellIdOf(a.page, 'gu2020');
+    const expected = await expectedGu2020();
+    const [csvDownload] = await Promise.all([
+      a.page.waitForEvent('download'),
+      output(a.page, id).getByTestId('download-csv').click(),
+    ]);
+    expect(csvDownload.suggestedFilename()).toBe('gu2020.csv');
+    const csvFile = path.join(workDir, 'gu2020.csv');
+    await csvDownload.saveAs(csvFile);
+    const bytes = readFileSync(csvFile);
+    // a UTF-8 BOM, so spreadsheet apps on Korean Windows read 자치구 instead of mojibake
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parseCsv(bytes.subarray(3).toString('utf8'));
+    expect(rows[0]).toEqual(['자치구', 'at_fault', 'third']);
+    expectSameRows(rows.slice(1), expected);
+
+    const [pqDownload] = await Promise.all([
+      a.page.waitForEvent('download'),
+      output(a.page, id).getByTestId('download-parquet').click(),
+    ]);
+    expect(pqDownload.suggestedFilename()).toBe('gu2020.parquet');
+    const pqFile = path.join(workDir, 'gu2020.parquet');
+    await pqDownload.saveAs(pqFile);
+    expect(readFileSync(pqFile).subarray(0, 4).toString('latin1')).toBe('PAR1');
+    const names = await nativeRows(`SELECT name FROM parquet_schema('${pqFile}') WHERE num_children IS NULL`);
+    expect(names.map((r) => r[0])).toEqual(['자치구', 'at_fault', 'third']);
+    expectSameRows(await nativeRows(`SELECT * FROM read_parquet('${pqFile}')`), expected);
+  });
+
+  it('autocomplete offers tables, their columns and DuckDB functions', async () => {
+    await waitStatus(a.page, 'scratch', 'done');
+    const scratch = await cellIdOf(a.page, 'scratch');
+    const editor = a.page.locator(`[data-testid="cell"][data-cell-id="${scratch}"] .monaco-editor`);
+    await editor.locator('.view-lines').click();
+    await a.page.keyboard.press('Control+End');
+    const suggestions = a.page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
+    const offers = async (typed: string, label: string) => {
+      await a.page.keyboard.type(typed);
+      await a.page.keyboard.press('Control+Space');
+      await expect.poll(async () => (await suggestions.allTextContents()).join('\n'), { timeout: 20_000 }).toContain(label);
+    };
+    await a.page.keyboard.type(', ');
+    await offers('string_ag', 'string_agg');
+    await a.page.keyboard.press('Enter'); // accept: the function name is inserted
+    await a.page.keyboard.type('(');
+    await offers('가해_발', '가해_발생건수');
+    await a.page.keyboard.press('Enter'); // accept: the column name is inserted
+    await a.page.keyboard.type(') AS names FROM bike_acc');
+    await a.page.keyboard.press('Control+Space');
+    await expect.poll(async () => (await suggestions.allTextContents()).join('\n'), { timeout: 20_000 }).toContain('bike_accidents_by_gu');
+    await a.page.keyboard.press('Enter');
+    const text = await a.page.evaluate((id) => (window as any).__madangEditors.get(id).getValue() as string, scratch);
+    expect(text).toBe('SELECT 1 AS one, string_agg(가해_발생건수) AS names FROM bike_accidents_by_gu');
+  });
+
+  it('a query error marks its line in Monaco and leaves other cells alone', async () => {
+    const id = await waitStatus(a.page, 'broken3', 'error');
+    const message = await output(a.page, id).getByTestId('cell-error').textContent();
+    expect(message).toContain('no_such_column');
+    expect(message).toMatch(/3번째 줄/);
+    // the marker is a decoration on line 3 of this cell's editor, and on no other line
+    const lines = await a.page.evaluate((cell) => {
+      const ed = (window as any).__madangEditors.get(cell);
+      const out: number[] = [];
+      for (let n = 1; n <= ed.getModel().getLineCount(); n++) {
+        if (ed.getLineDecorations(n).some((d: any) => String(d.options.className ?? '').includes('squiggly-error'))) out.push(n);
+      }
+      return out;
+    }, id);
+    expect(lines).toEqual([3]);
+    await expect.poll(() => a.page.locator(`[data-testid="cell"][data-cell-id="${id}"] .monaco-editor .squiggly-error`).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    // the cell it reads is still fine
+    expect(await output(a.page, await cellIdOf(a.page, 'gu2020')).getAttribute('data-status')).toBe('done');
+  });
+
+  it('a 10,000,000-row result shows its count, scrolls to the last row, and the page keeps answering', async () => {
+    const id = await waitStatus(a.page, 'ten_million', 'done', 90_000);
+    expect(await output(a.page, id).getByTestId('cell-status').textContent()).toContain('10,000,000');
+    const grid = output(a.page, id).getByTestId('result-grid');
+    expect(await grid.getAttribute('data-row-count')).toBe('10000000');
+    const body = output(a.page, id).getByTestId('result-grid-body');
+    await body.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await expect.poll(() => output(a.page, id).getByTestId('result-grid-row').last().getAttribute('data-row'), { timeout: 20_000 }).toBe('9999999');
+    expect(await gridRow(a.page, id, 9_999_999)).toEqual(['9999999', String(9_999_999 % 7)]);
+    await body.evaluate((el) => { el.scrollTop = el.scrollHeight * 0.3; });
+    const first = () => output(a.page, id).getByTestId('result-grid-row').first().getAttribute('data-row');
+    await expect.poll(async () => Number(await first())).toBeLessThan(5_000_000);
+    const shown = Number(await first());
+    expect(shown).toBeGreaterThan(1_000_000);
+    expect(await gridRow(a.page, id, shown)).toEqual([String(shown), String(shown % 7)]);
+    expect(await output(a.page, id).getByTestId('result-grid-row').count()).toBeLessThan(40);
+    // the main thread is free: the page answers, and another cell's grid still reads its rows
+    expect(await a.page.evaluate(() => document.querySelectorAll('[data-testid="cell"]').length)).toBe(8);
+    expect((await gridRow(a.page, await cellIdOf(a.page, 'gu2020'), 0)).length).toBe(3);
+  });
+
+  it('malformed chart specs say what is wrong in place; a good chart on the same data draws', async () => {
+    const charts = a.page.locator('[data-testid="cell"][data-kind="chart"]');
+    await expect.poll(() => charts.nth(0).getByTestId('spec-problems').textContent(), { timeout: 30_000 }).toMatch(/mark:.*barY/);
+    expect(await charts.nth(0).locator('[data-testid="spec-problems"] li').first().getAttribute('data-path')).toBe('mark');
+    await expect.poll(() => charts.nth(1).getByTestId('spec-problems').textContent(), { timeout: 30_000 }).toContain('no_such_column');
+    await expect.poll(() => charts.nth(2).locator('[data-testid="chart-host"] svg g[aria-label="bar"] rect').count(), { timeout: 30_000 }).toBe(25);
+  });
+
+  it('a dropped Parquet file is decoded in the browser, marked local-only and queried; nothing is uploaded', async () => {
+    const file = path.join(workDir, 'minwon.parquet');
+    await nativeRows(`COPY (SELECT * FROM (VALUES ('마포구', 3, DATE '2024-01-02'), ('중구', 5, DATE '2024-03-01'), ('마포구', 4, DATE '2024-02-01'))
+      AS t(구, 건수, 날짜)) TO '${file}' (FORMAT parquet)`);
+    const dropped = await waitStatus(a.page, 'dropped', 'blocked');
+    expect(await output(a.page, dropped).getByTestId('cell-problem').textContent()).toContain('local_민원_2024');
+    // Every request from here on, with its body: the file's values must be in none of them.
+    const sent: Array<{ url: string; method: string; body: string }> = [];
+    const record = (r: Request) => sent.push({ url: r.url(), method: r.method(), body: r.postDataBuffer()?.toString('latin1') ?? '' });
+    a.page.on('request', record);
+    const b64 = readFileSync(file).toString('base64');
+    const transfer = await a.page.evaluateHandle((data) => {
+      const dt = new DataTransfer();
+      const bin = Uint8Array.from(atob(data), (ch) => ch.charCodeAt(0));
+      dt.items.add(new File([bin], '민원 2024.parquet', { type: 'application/octet-stream' }));
+      return dt;
+    }, b64);
+    await a.page.getByTestId('local-drop').dispatchEvent('dragover', { dataTransfer: transfer });
+    await a.page.getByTestId('local-drop').dispatchEvent('drop', { dataTransfer: transfer });
+    const local = a.page.locator('[data-testid="local-table"][data-name="local_민원_2024"]');
+    await expect.poll(() => local.textContent(), { timeout: 30_000 }).toContain('게시할 수 없음');
+    expect(await local.textContent()).toContain('민원 2024.parquet');
+    await waitStatus(a.page, 'dropped', 'done');
+    expect(await gridRow(a.page, dropped, 0)).toEqual(['마포구', '7', '2024-01-02']);
+    expect(await gridRow(a.page, dropped, 1)).toEqual(['중구', '5', '2024-03-01']);
+    a.page.off('request', record);
+    // reading the file made no upload: only the app's own assets (parquet-wasm) and SQL analysis,
+    // and no body carries a value from the file (in the file's bytes or as UTF-8 text)
+    const fileBytes = readFileSync(file).toString('latin1');
+    const valueBytes = Buffer.from('마포구', 'utf8').toString('latin1');
+    for (const r of sent) {
+      expect(r.url, r.method).toMatch(/\/assets\/|\/api\/sql\/analyse$|\/api\/extracts/);
+      expect(r.body.includes(valueBytes) || (r.body.length > 0 && fileBytes.includes(r.body.slice(0, 64)))).toBe(false);
+    }
+  });
+
+  it('a file that is neither UTF-8 nor CP949 is refused with a message that says so', async () => {
+    const file = path.join(workDir, 'garbled.csv');
+    // 0x80 and 0xFF are lead bytes no CP949 character uses, and invalid UTF-8
+    writeFileSync(file, Buffer.concat([Buffer.from('a,b\n1,'), Buffer.from([0x80, 0xff, 0x80]), Buffer.from('\n')]));
+    await a.page.getByTestId('local-file-input').setInputFiles(file);
+    const alert = a.page.locator('[data-testid="runtime-panel"] [role="alert"]');
+    await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toMatch(/UTF-8.*CP949/);
+    expect(await alert.textContent()).toContain('2');
+    expect(await a.page.locator('[data-testid="local-table"][data-name="local_garbled"]').count()).toBe(0);
+    a.assertClean(expectedConsole);
+  });
+});
