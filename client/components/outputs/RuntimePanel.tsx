@@ -2,15 +2,77 @@
  * Above the cells: the engine's loading progress (first query only), each extract's download
  * (bytes, ETA, from the browser cache or not, retry on failure), Run all, and the drop zone for
  * a person's own CSV/Parquet files, which stay in their browser and are marked local-only.
+ *
+ * Each extract line shows the version loaded and whether the notebook pins it (`name@3`, what
+ * publishing uses) or follows the newest (`name`). When a newer live version exists, editors get
+ * "update to vN": one edit of `meta.extracts` (one transaction with the session's local origin),
+ * after which every collaborator's runtime loads the new version.
  */
 import { useEffect, useRef, useState, type DragEvent } from 'react';
+import type * as Y from 'yjs';
 import { useRuntimeInstance, useRuntimeSnapshot } from '../../runtime/notebookRuntime.ts';
 import { etaSeconds, type ExtractProgress } from '../../duckdb/extractLoader.ts';
 import { formatBytes, useOutputText } from './outputText.ts';
 import type { Bilingual } from '../../../shared/errors.ts';
+import { parseExtractRef } from '../../../shared/extracts.ts';
+import { setExtractPin } from '../../../shared/schema/notebook.ts';
 import './outputs.css';
 
-function ExtractLine({ p, onRetry }: { p: ExtractProgress; onRetry(): void }) {
+/** Where pin edits go: the notebook's doc, whether this person may edit, their undoable origin. */
+export interface ExtractPinTarget {
+  doc: Y.Doc;
+  canEdit: boolean;
+  origin?: unknown;
+  /** Called after a pin move (e.g. `undoManager.stopCapturing()`, so it is its own undo step). */
+  afterEdit?: () => void;
+}
+
+export interface PinView {
+  /** The version the notebook pins, or null when it follows the newest. */
+  pinned: number | null;
+  /** The version this browser loaded (null until known). */
+  loaded: number | null;
+  /** A newer live version to offer ("update to vN"), or null. */
+  offer: number | null;
+}
+
+/**
+ * What the extract line says about versions. `latestVersion` comes from the loader (the newest live
+ * version on the server); an update is offered only for a pinned ref (an unpinned one already
+ * follows the newest on its next load).
+ */
+export function pinView(ref: string, p: Pick<ExtractProgress, 'version'> & { latestVersion?: number | null }): PinView {
+  const pinned = parseExtractRef(ref)?.version ?? null;
+  const loaded = p.version ?? pinned;
+  const latest = p.latestVersion ?? null;
+  const offer = pinned !== null && latest !== null && latest > pinned ? latest : null;
+  return { pinned, loaded, offer };
+}
+
+const pinText = {
+  ko: {
+    version: (v: number) => `v${v}`,
+    pinned: '고정',
+    follows: '최신을 따름',
+    pinnedTitle: '노트북이 이 버전에 고정되어 있습니다. 모든 참여자와 이야기 공개가 같은 버전을 씁니다.',
+    followsTitle: '노트북이 버전을 고정하지 않아 불러올 때마다 최신 버전을 씁니다.',
+    newer: (v: number) => `새 버전 v${v}이 있습니다`,
+    update: (v: number) => `v${v}으로 바꾸기`,
+    updateTitle: (name: string, v: number) => `노트북의 ${name}을(를) v${v}으로 옮깁니다. 모든 참여자가 새 버전으로 다시 계산합니다. 되돌리기로 취소할 수 있습니다.`,
+  },
+  en: {
+    version: (v: number) => `v${v}`,
+    pinned: 'pinned',
+    follows: 'follows the newest',
+    pinnedTitle: 'The notebook is pinned to this version: every collaborator and the published story use it.',
+    followsTitle: 'The notebook does not pin a version, so each load uses the newest.',
+    newer: (v: number) => `newer version v${v} available`,
+    update: (v: number) => `Update to v${v}`,
+    updateTitle: (name: string, v: number) => `Moves the notebook's ${name} to v${v}; every collaborator recomputes on it. Undo reverts it.`,
+  },
+} as const;
+
+export function ExtractLine({ p, refText, pins, onRetry }: { p: ExtractProgress; refText?: string; pins?: ExtractPinTarget; onRetry(): void }) {
   const { t, lang } = useOutputText();
   const [now, setNow] = useState(() => performance.now());
   useEffect(() => {
@@ -30,9 +92,25 @@ function ExtractLine({ p, onRetry }: { p: ExtractProgress; onRetry(): void }) {
     case 'ready': text = t('extractReady', { name: p.name, rows: (p.rowCount ?? 0).toLocaleString(lang), cached: p.fromCache ? t('extractCached') : '' }); break;
     case 'error': text = t('extractError', { name: p.name, error: p.error ? `${p.error.ko} / ${p.error.en}` : '' }); break;
   }
+  const pt = pinText[lang];
+  const view = pinView(refText ?? p.name, p as ExtractProgress & { latestVersion?: number | null });
+  const update = (version: number) => {
+    if (!pins) return;
+    setExtractPin(pins.doc, p.name, version, pins.origin);
+    pins.afterEdit?.();
+  };
   return (
-    <div className={`runtime-row${p.phase === 'error' ? ' runtime-error' : ''}`} data-testid="extract-status" data-extract={p.name} data-phase={p.phase} data-from-cache={p.fromCache ? 'true' : 'false'}>
+    <div className={`runtime-row${p.phase === 'error' ? ' runtime-error' : ''}`} data-testid="extract-status" data-extract={p.name} data-phase={p.phase} data-from-cache={p.fromCache ? 'true' : 'false'}
+      data-version={view.loaded ?? ''} data-pinned={view.pinned ?? ''}>
       <span>{text}</span>
+      {view.loaded !== null && (
+        <span className="muted" data-testid="extract-version" title={view.pinned !== null ? pt.pinnedTitle : pt.followsTitle}>
+          {pt.version(view.loaded)} · {view.pinned !== null ? pt.pinned : pt.follows}
+        </span>
+      )}
+      {view.offer !== null && (pins?.canEdit
+        ? <button type="button" className="button" data-testid="extract-update" title={pt.updateTitle(p.name, view.offer)} onClick={() => update(view.offer!)}>{pt.update(view.offer)}</button>
+        : <span className="muted" data-testid="extract-newer">{pt.newer(view.offer)}</span>)}
       {p.phase === 'downloading' && p.totalBytes ? <progress max={p.totalBytes} value={p.loadedBytes} /> : null}
       {p.phase === 'error' && <button type="button" className="button" onClick={onRetry}>{t('retry')}</button>}
       {p.phase === 'ready' && p.attribution && <span className="muted" title={p.attribution.source}>{lang === 'ko' ? p.attribution.ko : p.attribution.en}</span>}
@@ -40,7 +118,8 @@ function ExtractLine({ p, onRetry }: { p: ExtractProgress; onRetry(): void }) {
   );
 }
 
-export function RuntimePanel() {
+/** `pins`: the notebook's doc and this person's right to edit it (absent: versions shown, no update button). */
+export function RuntimePanel({ pins }: { pins?: ExtractPinTarget } = {}) {
   const runtime = useRuntimeInstance();
   const { t } = useOutputText();
   const engine = useRuntimeSnapshot((s) => s.engine);
@@ -82,7 +161,7 @@ export function RuntimePanel() {
         {engine?.phase === 'ready' && <span className="muted" data-testid="engine-status" data-phase="ready">{t('engineReady')}</span>}
         {engine?.phase === 'error' && <span className="runtime-error" data-testid="engine-status" data-phase="error">{t('engineError', { error: engine.error ?? '' })}</span>}
       </div>
-      {Object.entries(extracts).map(([ref, p]) => <ExtractLine key={ref} p={p} onRetry={() => runtime.retryExtract(ref)} />)}
+      {Object.entries(extracts).map(([ref, p]) => <ExtractLine key={ref} p={p} refText={ref} pins={pins} onRetry={() => runtime.retryExtract(ref)} />)}
       {locals.map((l) => (
         <div key={l.name} className="runtime-row" data-testid="local-table" data-name={l.name}>
           <code>{l.name}</code> <span>{l.fileName} · {l.rowCount.toLocaleString()}</span>
