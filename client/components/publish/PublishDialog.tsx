@@ -13,6 +13,7 @@ import { canInWorkspace } from '../../../shared/roles.ts';
 import { listCells, readMeta, type CellSnapshot } from '../../../shared/schema/notebook.ts';
 import type { PublishRequest } from '../../../shared/stories/model.ts';
 import { HttpError } from '../../api/http.ts';
+import { useRuntimeSnapshot } from '../../runtime/notebookRuntime.ts';
 import { useCurrentUserStore } from '../../state/currentUser.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import {
@@ -53,6 +54,13 @@ function Flags({ flagged, lang }: { flagged: FlaggedFigureView[]; lang: 'ko' | '
   );
 }
 
+/** Versions of the extracts this browser has loaded (name -> version), for the server's consistency check. */
+export function browserExtractVersions(loaded: Record<string, { name: string; phase: string; version: number | null }>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of Object.values(loaded)) if (p.phase === 'ready' && p.version !== null) out[p.name] = p.version;
+  return out;
+}
+
 export function PublishDialog({ notebookId, doc, isOwner, onClose }: { notebookId: string; doc: Y.Doc; isOwner: boolean; onClose(): void }) {
   const { t, i18n } = useTranslation('publish');
   const lang = i18n.language === 'en' ? 'en' : 'ko';
@@ -73,6 +81,7 @@ export function PublishDialog({ notebookId, doc, isOwner, onClose }: { notebookI
   const [story, setStory] = useState<NotebookStoryView>(null);
   const [note, setNote] = useState('');
   const [message, setMessage] = useState<string | null>(null);
+  const loadedExtracts = useRuntimeSnapshot((s) => s.extracts);
 
   const reload = () => fetchNotebookStory(notebookId).then(setStory, () => undefined);
   useEffect(() => {
@@ -111,7 +120,9 @@ export function PublishDialog({ notebookId, doc, isOwner, onClose }: { notebookI
       cells: picks.map((p) => byId.get(p.cellId)?.kind === 'chart'
         ? { cellId: p.cellId, alt: { ko: p.altKo, en: p.altEn }, caption: { ko: p.captionKo, en: p.captionEn } }
         : byId.get(p.cellId)?.kind === 'sql' ? { cellId: p.cellId, caption: { ko: p.captionKo, en: p.captionEn } } : { cellId: p.cellId }),
-      extractVersions: {},
+      // The server publishes on the versions the notebook pins; these (what this browser computed
+      // on) only let it refuse when the author has not seen those numbers.
+      extractVersions: browserExtractVersions(loadedExtracts),
     };
     setBusy(true);
     try {
