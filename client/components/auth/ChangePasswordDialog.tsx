@@ -1,10 +1,10 @@
 /** Change one's password: the current one, then the new one twice. Other devices get signed out. */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Bilingual } from '../../../shared/errors.ts';
 import { changePassword, passwordMinLength } from '../../api/auth.ts';
 import { pushToast } from '../../state/toastStore.ts';
-import { Dialog } from '../ui/Dialog.tsx';
+import { FormDialog } from '../ui/FormDialog.tsx';
 import { describeFailure, ErrorText } from './ErrorText.tsx';
 import './auth.css';
 
@@ -18,54 +18,43 @@ export function ChangePasswordDialog({ onClose }: ChangePasswordDialogProps) {
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
   const [error, setError] = useState<Bilingual | null>(null);
-  const [isBusy, setBusy] = useState(false);
   const both = (key: string, opts: Record<string, unknown> = {}): Bilingual => ({ ko: t(key, { ...opts, lng: 'ko' }), en: t(key, { ...opts, lng: 'en' }) });
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = () => {
     if (!current) return setError(both('missingFields'));
     if ([...next].length < passwordMinLength) return setError(both('passwordTooShort', { min: passwordMinLength }));
     if (next !== confirm) return setError(both('passwordMismatch'));
-    setBusy(true);
     setError(null);
-    try {
-      await changePassword(current, next);
-      pushToast({ kind: 'success', title: both('passwordChanged'), detail: both('passwordChangedDetail') });
-      onClose();
-    } catch (err) {
-      setError(describeFailure(err));
-      setBusy(false);
-    }
+    return changePassword(current, next).then(
+      () => {
+        pushToast({ kind: 'success', title: both('passwordChanged'), detail: both('passwordChangedDetail') });
+        onClose();
+      },
+      (err: unknown) => setError(describeFailure(err)),
+    );
   };
 
   return (
-    <Dialog title={t('changePasswordTitle')} onClose={onClose} testId="change-password-dialog">
-      <form onSubmit={submit} noValidate>
-        <label className="field">
-          <span className="field-label">{t('currentPassword')}</span>
-          <input className="text-input" type="password" autoComplete="current-password" data-testid="password-current" value={current}
-            maxLength={1000} autoFocus onChange={(e) => setCurrent(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('newPassword')}</span>
-          <input className="text-input" type="password" autoComplete="new-password" data-testid="password-next" value={next}
-            maxLength={200} onChange={(e) => setNext(e.target.value)} />
-          <span className="muted auth-hint">{t('passwordHint', { min: passwordMinLength })}</span>
-        </label>
-        <label className="field">
-          <span className="field-label">{t('confirmPassword')}</span>
-          <input className="text-input" type="password" autoComplete="new-password" data-testid="password-confirm" value={confirm}
-            maxLength={200} onChange={(e) => setConfirm(e.target.value)} />
-        </label>
-        <ErrorText message={error} testId="password-error" />
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onClose}>{t('cancel')}</button>
-          <button type="submit" className="button button-primary" data-testid="password-submit" disabled={isBusy}>
-            {isBusy ? t('changing') : t('changePassword')}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog title={t('changePasswordTitle')} testId="change-password-dialog" onClose={onClose} onSubmit={submit}
+      submitLabel={t('changePassword')} busyLabel={t('changing')} submitTestId="password-submit">
+      <label className="field">
+        <span className="field-label">{t('currentPassword')}</span>
+        <input className="text-input" type="password" autoComplete="current-password" data-testid="password-current" value={current}
+          maxLength={1000} autoFocus onChange={(e) => setCurrent(e.target.value)} />
+      </label>
+      <label className="field">
+        <span className="field-label">{t('newPassword')}</span>
+        <input className="text-input" type="password" autoComplete="new-password" data-testid="password-next" value={next}
+          maxLength={200} onChange={(e) => setNext(e.target.value)} />
+        <span className="muted auth-hint">{t('passwordHint', { min: passwordMinLength })}</span>
+      </label>
+      <label className="field">
+        <span className="field-label">{t('confirmPassword')}</span>
+        <input className="text-input" type="password" autoComplete="new-password" data-testid="password-confirm" value={confirm}
+          maxLength={200} onChange={(e) => setConfirm(e.target.value)} />
+      </label>
+      <ErrorText message={error} testId="password-error" />
+    </FormDialog>
   );
 }
 

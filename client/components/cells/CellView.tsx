@@ -6,11 +6,10 @@
 import { forwardRef, type DragEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
-import type { CellKind } from '../../../shared/schema/notebook.ts';
 import type { Peer } from '../../sync/peers.ts';
 import type { CellSummary } from '../notebook/useCells.ts';
-import { CellToolbar } from './CellToolbar.tsx';
-import { MarkdownCell } from './MarkdownCell.tsx';
+import { CellToolbar, type CellToolbarProps } from './CellToolbar.tsx';
+import { MarkdownCell, type MarkdownCellProps } from './MarkdownCell.tsx';
 import { ChartCell } from './ChartCell.tsx';
 import { InputCell } from './InputCell.tsx';
 
@@ -20,31 +19,23 @@ import { InputCell } from './InputCell.tsx';
  */
 export type RenderSqlEditor = (props: { cellId: string; cellName: string; ytext: Y.Text; readOnly: boolean; ariaLabel: string }) => ReactNode;
 
-export interface CellViewProps {
+/**
+ * The page's props that the toolbar and the Markdown body take as they are (declared once, there);
+ * the cell's own fields (id, kind, name, text) come from `cell` and `ytext`.
+ */
+type PassedThrough = Omit<CellToolbarProps, 'cellId' | 'kind' | 'name'> & Omit<MarkdownCellProps, 'ytext'>;
+
+export interface CellViewProps extends PassedThrough {
   cell: CellSummary;
   ytext: Y.Text | undefined;
-  index: number;
-  count: number;
   isSelected: boolean;
-  isEditing: boolean;
-  readOnly: boolean;
   peers: Peer[];
-  localOrigin: object;
   /** Names of the notebook's SQL cells (a chart picks its data from them). */
   sqlNames: readonly string[];
   dropIndicator: 'before' | 'after' | null;
   renderSqlEditor: RenderSqlEditor;
   onSelect(): void;
-  onStartEditing(): void;
-  onStopEditing(): void;
-  onKindChange(kind: CellKind): void;
-  onNameCommit(name: string): void;
   onSpecChange(spec: unknown): void;
-  onMove(step: -1 | 1): void;
-  onDelete(): void;
-  onAddBelow(kind: 'markdown' | 'sql'): void;
-  onUndo(): void;
-  onRedo(): void;
   onDragStart(e: DragEvent): void;
   onDragEnd(): void;
   onDragOver(e: DragEvent<HTMLElement>): void;
@@ -64,18 +55,7 @@ export const CellView = forwardRef<HTMLElement, CellViewProps>(function CellView
   let body: ReactNode;
   if (!p.ytext && (cell.kind === 'markdown' || cell.kind === 'sql')) body = null;
   else if (cell.kind === 'markdown') {
-    body = (
-      <MarkdownCell
-        ytext={p.ytext!}
-        isEditing={p.isEditing}
-        readOnly={p.readOnly}
-        localOrigin={p.localOrigin}
-        onStartEditing={p.onStartEditing}
-        onStopEditing={p.onStopEditing}
-        onUndo={p.onUndo}
-        onRedo={p.onRedo}
-      />
-    );
+    body = <MarkdownCell {...p} ytext={p.ytext!} />;
   } else if (cell.kind === 'sql') {
     body = <div className="sql-cell">{p.renderSqlEditor({ cellId: cell.id, cellName: cell.name, ytext: p.ytext!, readOnly: p.readOnly, ariaLabel: cell.name || kindLabel })}</div>;
   } else if (cell.kind === 'chart') {
@@ -131,19 +111,7 @@ export const CellView = forwardRef<HTMLElement, CellViewProps>(function CellView
         </div>
       </div>
       <div className="cell-main">
-        <CellToolbar
-          cellId={cell.id}
-          kind={cell.kind}
-          name={cell.name}
-          index={p.index}
-          count={p.count}
-          readOnly={p.readOnly}
-          onKindChange={p.onKindChange}
-          onNameCommit={p.onNameCommit}
-          onMove={p.onMove}
-          onDelete={p.onDelete}
-          onAddBelow={p.onAddBelow}
-        />
+        <CellToolbar {...p} cellId={cell.id} kind={cell.kind} name={cell.name} />
         <div className="cell-body">{body}</div>
       </div>
     </section>
