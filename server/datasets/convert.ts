@@ -143,7 +143,8 @@ async function normalizeCsvOnce(file: string, choice: EncodingChoice, normalized
  */
 export async function csvToParquet(conn: DuckDBConnection, normalized: string, header: string[], types: ColumnType[], out: string): Promise<void> {
   const columns = header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-  const reader = `read_csv(${sqlString(normalized)}, header = true, delim = ',', quote = '"', escape = '"', columns = {${columns}}, encoding = 'utf-8', strict_mode = true, max_line_size = 16777216)`;
+  // buffer_size: DuckDB's default is 16 x max_line_size (256 MiB per read buffer); 2 x is enough.
+  const reader = `read_csv(${sqlString(normalized)}, header = true, delim = ',', quote = '"', escape = '"', columns = {${columns}}, encoding = 'utf-8', strict_mode = true, max_line_size = 16777216, buffer_size = 33554432)`;
   await conn.run(`CREATE OR REPLACE TEMP VIEW madang_norm AS SELECT * FROM ${reader}`);
   const select = header.map((name, i) => `CAST(c${i} AS ${duckdbTypeOf[types[i]]}) AS ${quoteIdent(name)}`).join(', ');
   await copyOrExplain(conn, `COPY (SELECT ${select} FROM madang_norm) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`, out,

@@ -106,8 +106,16 @@ function notFound(what: string): MadangError {
   return new MadangError('not_found', { ko: `데이터셋을 찾을 수 없습니다: ${what}`, en: `dataset not found: ${what}` });
 }
 
-async function withDuck<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+/**
+ * DuckDB's memory for one conversion or profile. Its default is 80% of the machine's RAM, and
+ * profiling a 2 GB file (distinct counts and top values of a column with millions of different
+ * values) would take that; with a limit it spills to `tempDir` (inside the staging folder, so it
+ * goes away with it) and the server stays responsive for everyone else.
+ */
+export const duckdbImportMemory = '512MB';
+
+async function withDuck<T>(tempDir: string, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: duckdbImportMemory, temp_directory: tempDir });
   const conn = await instance.connect();
   try {
     await conn.run('SET autoinstall_known_extensions=false; SET autoload_known_extensions=false');
@@ -161,7 +169,8 @@ export function createDatasetService(opts: { db: Kysely<any>; dataDir: string })
   }): Promise<DatasetVersionInfo> => {
     const original = staged.originalPath(input.originalName);
     const dataFile = path.join(staged.dir, 'data.parquet');
-    const converted = await withDuck(async (conn) => {
+    const spill = path.join(staged.dir, '.duckdb-tmp');
+    const converted = await withDuck(spill, async (conn) => {
       let header: string[];
       let inferred: ColumnType[];
       let rows: number;
@@ -183,9 +192,10 @@ export function createDatasetService(opts: { db: Kysely<any>; dataDir: string })
       await parquetToParquet(conn, original, header, types, dataFile);
       return { header, inferred, types, rows, encoding, delimiter };
     });
-    const columns = await withDuck((conn) => profileParquet(conn, dataFile, converted.header, converted.types, input.derivedFrom
+    const columns = await withDuck(spill, (conn) => profileParquet(conn, dataFile, converted.header, converted.types, input.derivedFrom
       ? converted.header.map((h, i) => input.derivedFrom!.columns.find((c) => c.name === h)?.inferredType ?? converted.inferred[i])
       : converted.inferred));
+    await rm(spill, { recursive: true, force: true });
     const sourceHash = await sha256File(original);
     const byteSize = (await stat(original)).size;
     return serial(async () => {

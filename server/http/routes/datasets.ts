@@ -5,7 +5,8 @@
  *   POST /api/datasets/import?name=N&filename=F[&encoding=auto|utf-8|cp949]
  *        body: the file's bytes (application/octet-stream), streamed to the raw store, at most
  *        `maxUploadBytes` (413 otherwise)                                      steward -> 201 {version}
- *   GET  /api/datasets                        every dataset with its latest version     members
+ *   GET  /api/datasets                        every dataset with its latest version, and the
+ *                                             upload limit {maxBytes, tooLarge: {ko, en}}   members
  *   GET  /api/datasets/:id                    the dataset and all its versions          members
  *   POST /api/datasets/:id/versions/:version/types {types: {col: type}} -> new version steward
  *   GET  /api/datasets/:id/extracts           builds with their reports                 members
@@ -26,7 +27,7 @@ import { requireViewer, requireWorkspace } from '../../auth/requireViewer.ts';
 import { appendAudit } from '../../audit/auditLog.ts';
 import type { AuthDb } from '../../auth/authSchema.ts';
 import type { ExtractCatalog } from '../../extracts/catalog.ts';
-import { createDatasetService, type DatasetService, type DatasetVersionInfo } from '../../datasets/datasetService.ts';
+import { checkDatasetName, createDatasetService, datasetFormat, type DatasetService, type DatasetVersionInfo } from '../../datasets/datasetService.ts';
 import { parseMaxUploadBytes, receiveToFile, uploadTooLarge } from '../../datasets/upload.ts';
 import { parseRequiredApprovals } from '../../../shared/datasets/approval.ts';
 import { createPolicyService } from '../../policies/policyService.ts';
@@ -79,31 +80,46 @@ export function registerDatasetRoutes(app: FastifyInstance, deps: DatasetRouteDe
   app.addContentTypeParser(['application/octet-stream', 'text/csv'], (_req, _payload, done) => done(null, undefined));
 
   app.post('/api/datasets/import', async (req, reply) => {
-    const viewer = await requireViewer(req, access);
-    requireWorkspace(viewer, 'dataset.import');
-    const query = importQuery.parse(req.query);
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > deps.maxUploadBytes) throw uploadTooLarge(deps.maxUploadBytes);
-    const staged = await datasets.stage();
     try {
-      await receiveToFile(req.raw, staged.originalPath(query.filename), deps.maxUploadBytes);
+      // Everything that can refuse the upload is checked before the first body byte is read, so
+      // a steward is not made to send 2 GB to learn that the name or the extension is wrong.
+      const viewer = await requireViewer(req, access);
+      requireWorkspace(viewer, 'dataset.import');
+      const query = importQuery.parse(req.query);
+      checkDatasetName(query.name);
+      datasetFormat(query.filename);
+      const declared = Number(req.headers['content-length'] ?? NaN);
+      if (Number.isFinite(declared) && declared > deps.maxUploadBytes) throw uploadTooLarge(deps.maxUploadBytes);
+      const staged = await datasets.stage();
+      try {
+        await receiveToFile(req.raw, staged.originalPath(query.filename), deps.maxUploadBytes);
+      } catch (err) {
+        await staged.discard();
+        throw err;
+      }
+      const version = await datasets.importStaged(staged, { name: query.name, originalName: query.filename, encoding: query.encoding, actorId: viewer.userId });
+      await appendAudit(auditDb, {
+        actorId: viewer.userId, action: datasetAuditActions.imported, target: version.datasetId,
+        detail: { name: version.name, version: version.version, file: query.filename, bytes: version.byteSize, rows: version.rowCount, encoding: version.encoding, sha256: version.sourceHash, via: 'web' },
+      });
+      return reply.code(201).send({ version: versionView(version, true) });
     } catch (err) {
-      await staged.discard();
+      // Refused before the body ended: close the connection after the answer. Otherwise Node
+      // would read and discard the rest of the body to keep the connection alive, i.e. receive
+      // the whole 2 GB it has just refused.
+      if (!req.raw.complete) reply.header('connection', 'close');
       throw err;
     }
-    const version = await datasets.importStaged(staged, { name: query.name, originalName: query.filename, encoding: query.encoding, actorId: viewer.userId });
-    await appendAudit(auditDb, {
-      actorId: viewer.userId, action: datasetAuditActions.imported, target: version.datasetId,
-      detail: { name: version.name, version: version.version, file: query.filename, bytes: version.byteSize, rows: version.rowCount, encoding: version.encoding, sha256: version.sourceHash, via: 'web' },
-    });
-    return reply.code(201).send({ version: versionView(version, true) });
   });
 
   app.get('/api/datasets', async (req) => {
     const viewer = await requireViewer(req, access);
     const steward = isSteward(viewer);
     const list = await datasets.list();
-    return { datasets: list.map((d) => ({ ...d, latest: d.latest ? versionView(d.latest, steward) : null })) };
+    // The upload limit and its message, so the browser can refuse a file that is too large
+    // before sending any of it (the server checks again; this only spares the wait).
+    const upload = { maxBytes: deps.maxUploadBytes, tooLarge: uploadTooLarge(deps.maxUploadBytes).detail };
+    return { datasets: list.map((d) => ({ ...d, latest: d.latest ? versionView(d.latest, steward) : null })), upload };
   });
 
   app.get('/api/datasets/:id', async (req) => {
