@@ -122,9 +122,24 @@ function truncation(fig: Figure, lang: PageLang): Html | string {
   return fig.truncated ? html`<p class="notice">${pageText[lang].truncated(fig.rows.length, fig.totalRows)}</p>` : '';
 }
 
-/** Markdown headings move one level down: the story title is the page's only h1. */
+/**
+ * Markdown headings move one level down (the story title is the page's only h1) and never skip a
+ * level (WCAG 1.3.1 / 2.4.6: `## a` right under the title becomes h2, not h3, and a following
+ * `####` becomes h3). Each text block starts again under the title, so the page's outline holds
+ * whatever sits between blocks (figures carry no headings).
+ */
 export function demoteHeadings(markup: string): string {
-  return markup.replace(/<(\/?)h([1-6])(?=[\s>])/g, (_m, slash: string, n: string) => `<${slash}h${Math.min(6, Number(n) + 1)}`);
+  // The author's open sections: their Markdown level and the level we gave them.
+  const stack: Array<{ author: number; level: number }> = [];
+  let open = 2;
+  return markup.replace(/<(\/?)h([1-6])(?=[\s>])/g, (_m, slash: string, n: string) => {
+    if (slash) return `</h${open}`;
+    const author = Number(n);
+    while (stack.length > 0 && stack[stack.length - 1]!.author >= author) stack.pop();
+    open = Math.min(6, (stack[stack.length - 1]?.level ?? 1) + 1);
+    stack.push({ author, level: open });
+    return `<h${open}`;
+  });
 }
 
 function renderBlock(b: StoryBlock, lang: PageLang, slug: string, version: number, approved: boolean): Html {

@@ -43,8 +43,10 @@ describe('html template', () => {
     expect(html`<div>${unsafe('<svg></svg>')}${html`<i>${'&'}</i>`}</div>`.toString()).toBe('<div><svg></svg><i>&amp;</i></div>');
     expect(escapeHtml(`&<>"'`)).toBe('&amp;&lt;&gt;&quot;&#39;');
   });
-  it('demotes Markdown headings below the page title', () => {
-    expect(demoteHeadings('<h1 id="a">x</h1><h6>y</h6><hr>')).toBe('<h2 id="a">x</h2><h6>y</h6><hr>');
+  it('demotes Markdown headings below the page title without skipping a level', () => {
+    expect(demoteHeadings('<h1 id="a">x</h1><h6>y</h6><hr>')).toBe('<h2 id="a">x</h2><h3>y</h3><hr>');
+    expect(demoteHeadings('<h2>a</h2><h4>b</h4><h3>c</h3><h1>d</h1><h2>e</h2>')).toBe('<h2>a</h2><h3>b</h3><h3>c</h3><h2>d</h2><h3>e</h3>');
+    expect(demoteHeadings('<h6>deep</h6>')).toBe('<h2>deep</h2>');
   });
 });
 
