@@ -16,6 +16,27 @@ const family = 'Noto Sans KR Variable';
 /** How many slices the package's CSS declares; a page showing a few dozen syllables needs far fewer. */
 const declaredSlices = 124;
 
+// A chart whose axis labels are Hangul (inline data: no extract needed).
+const chartNotebook = `---
+title: 글꼴 시험 / Font test
+lang: ko
+---
+
+\`\`\`sql by_gu
+SELECT * FROM (VALUES ('강남구', 3), ('마포구', 5), ('은평구', 2)) AS t(자치구, 사고)
+\`\`\`
+
+\`\`\`chart
+{
+  "mark": "barY",
+  "data": "by_gu",
+  "x": "자치구",
+  "y": "사고",
+  "alt": { "ko": "자치구별 사고", "en": "Accidents by district" }
+}
+\`\`\`
+`;
+
 let server: TestServer;
 let browser: Browser;
 let user: TestUser;
@@ -92,5 +113,19 @@ describe('bundled Korean font', () => {
 
     // For a person to look at (test-results/ is not committed).
     await screenshot(person.page, 'fonts-home-ko');
+  });
+
+  it('draws Hangul chart labels with it too (Plot names system-ui on its SVG)', async () => {
+    const owner = await server.clientFor(user);
+    const res = await owner.post('/api/notebooks/import', { markdown: chartNotebook });
+    expect(res.status, res.text).toBe(201);
+    await person.page.goto(`/n/${encodeURIComponent(res.json<{ id: string }>().id)}`);
+    const labels = person.page.locator('[data-kind="chart"] svg g[aria-label="x-axis tick label"] text');
+    await expect.poll(() => labels.allTextContents(), { timeout: 90_000 }).toEqual(['강남구', '마포구', '은평구']);
+    await person.page.evaluate(() => document.fonts.ready);
+    const fonts = await renderedFonts('[data-kind="chart"] svg g[aria-label="x-axis tick label"] text');
+    expect(fonts.map((f) => [f.familyName, f.isCustomFont]), JSON.stringify(fonts)).toEqual([[expect.stringMatching(/Noto Sans KR/), true]]);
+    person.assertClean([/status of 401/]);
+    await screenshot(person.page, 'fonts-chart-ko');
   });
 });
