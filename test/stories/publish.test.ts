@@ -220,6 +220,41 @@ describe('reading', () => {
     expect(xml.querySelector('entry > title')!.textContent).toContain('<script>');
     expect(xml.querySelector('entry > link')!.getAttribute('href')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/stories\//);
   });
+
+  it('filters by problem and district on the index page too, with the choices offered as options', async () => {
+    expect((await server.anonymous().get(`/api/stories?problem=${encodeURIComponent('자전거 안전')}`)).json().stories).toHaveLength(1);
+    expect((await server.anonymous().get(`/api/stories?problem=${encodeURIComponent('대기질')}`)).json().stories).toHaveLength(0);
+    const page = (await server.anonymous().get(`/stories?problem=${encodeURIComponent('자전거 안전')}&district=${encodeURIComponent('마포구')}`)).text;
+    const doc = new JSDOM(page).window.document;
+    expect(doc.querySelectorAll('.card')).toHaveLength(1);
+    expect(doc.querySelector('#problem option[selected]')!.textContent).toBe('자전거 안전');
+    expect([...doc.querySelectorAll('#district option')].map((o) => o.textContent)).toEqual(['전체', '강남구', '마포구']);
+    const none = new JSDOM((await server.anonymous().get(`/stories?district=${encodeURIComponent('강남구')}&q=${encodeURIComponent('없는낱말')}`)).text).window.document;
+    expect(none.querySelectorAll('.card')).toHaveLength(0);
+  });
+
+  it('story pages: Open Graph tags, an English toggle, and "how this was made" with SQL, extract and policy versions and the checks passed', async () => {
+    const page = await server.anonymous().get(`/stories/${encodeURIComponent(slug)}`);
+    const doc = new JSDOM(page.text).window.document;
+    const og = (p: string) => doc.querySelector(`meta[property="og:${p}"]`)?.getAttribute('content');
+    expect(og('type')).toBe('article');
+    expect(og('description')).toBe('어느 구에서 많이 탈까요?');
+    expect(og('url')).toBe(`${server.url}/stories/${encodeURIComponent(slug)}`);
+    expect(og('locale')).toBe('ko_KR');
+    const toggle = doc.querySelector('header.site a[hreflang="en"]')!;
+    expect(toggle.textContent).toBe('English');
+    const en = new JSDOM((await server.anonymous().get(toggle.getAttribute('href')!)).text).window.document;
+    expect(en.documentElement.lang).toBe('en');
+    expect(en.querySelector('meta[property="og:locale"]')!.getAttribute('content')).toBe('en_US');
+    expect(en.querySelector('header.site a[hreflang="ko"]')!.textContent).toBe('한국어');
+    const how = [...doc.querySelectorAll('#figure-1 details')].find((d) => d.querySelector('summary')!.textContent === '어떻게 만들었나요?')!;
+    const dd = [...how.querySelectorAll('dd')].map((d) => d.textContent ?? '');
+    expect(dd[0]).toContain('count(*) AS trips');
+    expect(dd.some((t) => /trips v1 \(sha256 [0-9a-f]{12}…\)/.test(t))).toBe(true);
+    expect(dd.some((t) => t.includes('policy-trips-v3'))).toBe(true);
+    expect(dd.some((t) => t.includes('최소 건수·지배성·p-비율·0 검사를 모두 통과했습니다.'))).toBe(true);
+    expect(how.querySelector('a[download]')!.getAttribute('href')).toBe(`/stories/${encodeURIComponent(slug)}/v/2/figures/1.csv`);
+  });
 });
 
 describe('feedback', () => {
@@ -262,6 +297,19 @@ describe('feedback', () => {
     expect(gone.status).toBe(410);
     const story = (await owner.get(`/api/notebooks/${notebookId}/story`)).json().story;
     expect(story.versions.filter((v: { status: string }) => v.status === 'published')).toHaveLength(2);
+    expect((await server.anonymous().get('/api/stories')).json().stories).toHaveLength(0);
+  });
+
+  it('re-publishing after unpublishing makes a new version; earlier versions stay readable', async () => {
+    const res = await owner.post(`/api/notebooks/${notebookId}/story/publish`, { ...base, cells: [{ cellId: byName('by_band') }] });
+    expect(res.status, res.text).toBe(201);
+    expect(res.json()).toMatchObject({ status: 'published', version: 3, slug });
+    expect((await server.anonymous().get(`/stories/${encodeURIComponent(slug)}`)).text).toContain('버전 3');
+    const v1 = await server.anonymous().get(`/stories/${encodeURIComponent(slug)}/v/1`);
+    expect(v1.status).toBe(200);
+    expect(v1.text).toContain('예전 버전');
+    const story = (await owner.get(`/api/notebooks/${notebookId}/story`)).json().story;
+    expect(story.versions.filter((v: { status: string }) => v.status === 'published').map((v: { version: number }) => v.version).sort()).toEqual([1, 2, 3]);
   });
 });
 
@@ -352,6 +400,17 @@ describe('pinned extract versions', () => {
     expect(res.status, res.text).toBe(201);
     expect(res.json().version).toBe(3);
     expect(await storyPage(res.json().url)).toMatch(new RegExp(`<code>trips</code> v${newer} `));
+  });
+
+  it('a second notebook publishing under a taken title gets the next free address, and the author is told', async () => {
+    const res = await owner.post('/api/notebooks/import', { markdown: storyNotebookMd });
+    const otherCells = await cellsOf(server.server, res.json().id);
+    const published = await owner.post(`/api/notebooks/${res.json().id}/story/publish`, { ...base, cells: [{ cellId: cellId(otherCells, (c) => c.name === 'by_band') }] });
+    expect(published.status, published.text).toBe(201);
+    expect(published.json().slug).toBe(`${slug}-2`);
+    expect(published.json().notices.map((n: { en: string }) => n.en)).toContain(`the address ${slug} is taken by another story; this one is at ${slug}-2`);
+    // The first story is untouched.
+    expect((await server.anonymous().get(`/stories/${encodeURIComponent(slug)}`)).text).toContain('버전 3');
   });
 
   it('imports pin unpinned refs to the newest live version, keep pins, and refuse missing or withdrawn pins', async () => {
