@@ -5,6 +5,7 @@
 import { lazy, Suspense, useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
 import type { SqlEditorProps } from './SqlEditor.tsx';
+import { codeFontFamily } from './codeFont.ts';
 
 const SqlEditor = lazy(() => import('./SqlEditor.tsx'));
 
@@ -21,7 +22,7 @@ function useText(ytext: Y.Text): string {
 function Placeholder({ ytext }: { ytext: Y.Text }) {
   const text = useText(ytext);
   return (
-    <pre className="sql-editor-placeholder" aria-busy="true" style={{ margin: 0, padding: '14px 8px 6px 42px', font: '14px/19px Menlo, Monaco, "Courier New", monospace', whiteSpace: 'pre-wrap', minHeight: 38 }}>
+    <pre className="sql-editor-placeholder" aria-busy="true" style={{ margin: 0, padding: '14px 8px 6px 42px', font: `14px/19px ${codeFontFamily}`, whiteSpace: 'pre-wrap', minHeight: 38 }}>
       {text}
     </pre>
   );

@@ -14,6 +14,7 @@ import { monaco } from './monaco.ts';
 import type { NotebookSession } from '../sync/notebookSession.ts';
 import { setActiveCell, useReadOnly } from '../sync/hooks.ts';
 import { joinRemoteCursorStyles } from './remoteCursors.ts';
+import { codeFontFamily } from './codeFont.ts';
 
 export interface SqlEditorProps {
   session: NotebookSession;
@@ -101,6 +102,9 @@ export default function SqlEditor({ session, cellId, ytext, readOnly = false, on
       overviewRulerLanes: 0,
       hideCursorInOverviewRuler: true,
       fontSize: 14,
+      // Monaco sets its font inline, so the app's CSS cannot reach it: Hangul in SQL (string
+      // literals, district names) falls through to the bundled Korean font, as in --font-mono.
+      fontFamily: codeFontFamily,
       // Room above the first line for a remote caret's name label.
       padding: { top: 14, bottom: 6 },
       scrollbar: { vertical: 'hidden', alwaysConsumeMouseWheel: false, verticalScrollbarSize: 0 },
