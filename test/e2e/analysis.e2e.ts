@@ -76,6 +76,10 @@ FROM gu2020
 SELECT range AS i, range % 7 AS g FROM range(10000000)
 \`\`\`
 
+\`\`\`sql mid
+SELECT range AS i, 'r' || range AS label FROM range(450000)
+\`\`\`
+
 \`\`\`sql scratch
 SELECT 1 AS one
 \`\`\`
@@ -234,6 +238,37 @@ describe('issue 3: results, editor help and bad input', () => {
     expectSameRows(await nativeRows(`SELECT * FROM read_parquet('${pqFile}')`), expected);
   });
 
+  it('a 450,000-row result sorted in the grid downloads whole, in the grid order, as CSV and Parquet (written in slices)', async () => {
+    const id = await waitStatus(a.page, 'mid', 'done', 90_000);
+    const header = output(a.page, id).getByTestId('result-grid-th').first();
+    await header.click();
+    await header.click();
+    await expect.poll(() => header.getAttribute('aria-sort')).toBe('descending');
+    expect(await gridRow(a.page, id, 0)).toEqual(['449999', 'r449999']);
+    const [csvDownload] = await Promise.all([
+      a.page.waitForEvent('download', { timeout: 60_000 }),
+      output(a.page, id).getByTestId('download-csv').click(),
+    ]);
+    const csvFile = path.join(workDir, 'mid.csv');
+    await csvDownload.saveAs(csvFile);
+    const lines = readFileSync(csvFile).subarray(3).toString('utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.length).toBe(450_001);
+    expect(lines[0]).toBe('i,label');
+    // one header only, and every row once in descending order (slices joined in order)
+    expect(lines.slice(1).every((line, k) => line === `${449_999 - k},r${449_999 - k}`)).toBe(true);
+    const [pqDownload] = await Promise.all([
+      a.page.waitForEvent('download', { timeout: 60_000 }),
+      output(a.page, id).getByTestId('download-parquet').click(),
+    ]);
+    const pqFile = path.join(workDir, 'mid.parquet');
+    await pqDownload.saveAs(pqFile);
+    const [[count, distinct, ordered, first]] = await nativeRows(`SELECT count(*), count(DISTINCT i), bool_and(i = 449999 - file_row_number),
+      min_by(label, file_row_number) FROM read_parquet('${pqFile}', file_row_number = true)`) as [[number, number, boolean, string]];
+    expect([count, distinct, ordered, first]).toEqual([450_000, 450_000, true, 'r449999']);
+    expect(await output(a.page, id).getByTestId('download-progress').count()).toBe(0);
+  });
+
   it('autocomplete offers tables, their columns and DuckDB functions', async () => {
     await waitStatus(a.page, 'scratch', 'done');
     const scratch = await cellIdOf(a.page, 'scratch');
@@ -297,8 +332,25 @@ describe('issue 3: results, editor help and bad input', () => {
     expect(await gridRow(a.page, id, shown)).toEqual([String(shown), String(shown % 7)]);
     expect(await output(a.page, id).getByTestId('result-grid-row').count()).toBeLessThan(40);
     // the main thread is free: the page answers, and another cell's grid still reads its rows
-    expect(await a.page.evaluate(() => document.querySelectorAll('[data-testid="cell"]').length)).toBe(8);
+    expect(await a.page.evaluate(() => document.querySelectorAll('[data-testid="cell"]').length)).toBe(9);
     expect((await gridRow(a.page, await cellIdOf(a.page, 'gu2020'), 0)).length).toBe(3);
+  });
+
+  it('the 10,000,000-row result downloads whole as CSV (it used to hold the engine for ~2 minutes)', async () => {
+    const id = await cellIdOf(a.page, 'ten_million');
+    const [csv] = await Promise.all([
+      a.page.waitForEvent('download', { timeout: 100_000 }),
+      output(a.page, id).getByTestId('download-csv').click(),
+    ]);
+    const file = path.join(workDir, 'ten_million.csv');
+    await csv.saveAs(file);
+    const bytes = readFileSync(file);
+    let newlines = 0;
+    for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) newlines++;
+    expect(newlines).toBe(10_000_001);
+    expect(bytes.subarray(3, 10).toString('utf8')).toBe('i,g\n0,0');
+    expect(bytes.subarray(bytes.length - 11).toString('utf8')).toBe(`\n9999999,${9_999_999 % 7}\n`);
+    rmSync(file);
   });
 
   it('malformed chart specs say what is wrong in place; a good chart on the same data draws', async () => {

@@ -8,6 +8,7 @@ import { useRuntimeInstance, useRuntimeSnapshot } from '../../runtime/notebookRu
 import { setCellErrorMarker } from '../../runtime/monacoBridge.ts';
 import type { WindowRequest } from '../../runtime/engineApi.ts';
 import { ResultGrid } from './ResultGrid.tsx';
+import { resultCsvParts, resultParquetParts, type ExportProgress } from './exportResult.ts';
 import { formatMs, problemText, useOutputText } from './outputText.ts';
 import './outputs.css';
 
@@ -43,6 +44,7 @@ export function CellOutput({ cellId, cellName }: { cellId: string; cellName: str
   const now = useTicker(state.status === 'running');
   const [orderBy, setOrderBy] = useState<WindowRequest['orderBy']>(null);
   const [downloadError, setDownloadError] = useState<string | null>(null);
+  const [exporting, setExporting] = useState<({ kind: 'csv' | 'parquet' } & ExportProgress) | null>(null);
   const errorForMarker = state.status === 'error' ? state.error : null;
 
   useEffect(() => {
@@ -63,26 +65,22 @@ export function CellOutput({ cellId, cellName }: { cellId: string; cellName: str
   }
 
   const baseName = cellName || 'result';
-  const onCsv = async () => {
-    if (!result) return;
-    try {
-      download([utf8Bom, await (await engine()).exportCsv(result.table, orderBy)], `${baseName}.csv`, 'text/csv;charset=utf-8');
-    } catch (err) {
-      setDownloadError((err as Error).message);
-    }
-  };
-  const onParquet = async () => {
-    if (!result) return;
+  // One download at a time per cell, with rows written so far (a 10M-row result takes seconds).
+  const runExport = async (kind: 'csv' | 'parquet') => {
+    if (!result || exporting) return;
+    setDownloadError(null);
+    const progress = (p: ExportProgress) => setExporting({ kind, ...p });
+    progress({ rowsDone: 0, rowCount: result.rowCount });
     try {
       const api = await engine();
-      const [{ tableToIPC }, pw, { default: wasmUrl }] = await Promise.all([
-        import('apache-arrow'), import('parquet-wasm/esm'), import('parquet-wasm/esm/parquet_wasm_bg.wasm?url'),
-      ]);
-      await pw.default({ module_or_path: wasmUrl });
-      const arrow = await api.window(result.table, { offset: 0, limit: result.rowCount, orderBy });
-      download([pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(arrow, 'stream')))], `${baseName}.parquet`, 'application/vnd.apache.parquet');
+      const make = kind === 'csv' ? resultCsvParts : resultParquetParts;
+      const parts = await make(api, result.table, result.rowCount, result.columns.length, orderBy, progress);
+      if (kind === 'csv') download([utf8Bom, ...parts], `${baseName}.csv`, 'text/csv;charset=utf-8');
+      else download(parts, `${baseName}.parquet`, 'application/vnd.apache.parquet');
     } catch (err) {
       setDownloadError((err as Error).message);
+    } finally {
+      setExporting(null);
     }
   };
 
@@ -93,8 +91,16 @@ export function CellOutput({ cellId, cellName }: { cellId: string; cellName: str
         <span data-testid="cell-status">{status}</span>
         {state.status === 'done' && result && result.rowCount > 0 && (
           <span className="cell-output-actions">
-            <button type="button" className="button button-quiet" data-testid="download-csv" onClick={() => void onCsv()}>{t('downloadCsv')}</button>
-            <button type="button" className="button button-quiet" data-testid="download-parquet" onClick={() => void onParquet()}>{t('downloadParquet')}</button>
+            <button type="button" className="button button-quiet" data-testid="download-csv" disabled={exporting !== null} onClick={() => void runExport('csv')}>{t('downloadCsv')}</button>
+            <button type="button" className="button button-quiet" data-testid="download-parquet" disabled={exporting !== null} onClick={() => void runExport('parquet')}>{t('downloadParquet')}</button>
+            {exporting && (
+              <span className="muted" data-testid="download-progress" data-kind={exporting.kind}>
+                {lang === 'ko'
+                  ? `${exporting.kind === 'csv' ? 'CSV' : 'Parquet'} 만드는 중 ${exporting.rowsDone.toLocaleString(lang)} / ${exporting.rowCount.toLocaleString(lang)}행`
+                  : `Writing ${exporting.kind === 'csv' ? 'CSV' : 'Parquet'} ${exporting.rowsDone.toLocaleString(lang)} / ${exporting.rowCount.toLocaleString(lang)} rows`}
+                <progress max={exporting.rowCount} value={exporting.rowsDone} />
+              </span>
+            )}
           </span>
         )}
       </div>
