@@ -197,6 +197,20 @@ export function setExtractPin(doc: Y.Doc, name: string, version: number | null, 
   return true;
 }
 
+/**
+ * Adds extract `name` pinned to `version` (the newest live one, chosen by the caller), so the new
+ * extract computes on fixed rows from the start. Returns false (nothing written) when the notebook
+ * already uses that extract, at any version.
+ */
+export function addExtract(doc: Y.Doc, name: string, version: number, origin?: unknown): boolean {
+  const refs = readMeta(doc).extracts;
+  if (refs.some((r) => parseExtractRef(r)?.name.toLowerCase() === name.toLowerCase())) return false;
+  const updated = [...refs, `${name}@${version}`];
+  requireExtractRefs(updated);
+  doc.transact(() => getNotebookRoots(doc).meta.set('extracts', updated), origin);
+  return true;
+}
+
 // ---- cells: reading ---------------------------------------------------------------------------
 
 function snapshotCell(id: string, cell: Y.Map<unknown>): CellSnapshot {

@@ -112,3 +112,19 @@ describe('extract refs in notebook files', () => {
     expect(() => serializeNotebookMarkdown({ ...parsed, extracts: ['bike@2', 'bike@3'] })).toThrow(MadangError);
   });
 });
+
+describe('adding an extract', () => {
+  it('adds it pinned, once per name, in one update', async () => {
+    const { addExtract } = await import('../../shared/schema/notebook.ts');
+    const doc = new Y.Doc();
+    initNotebook(doc, { title: 't', extracts: ['bike@2'] });
+    let updates = 0;
+    doc.on('update', () => updates++);
+    expect(addExtract(doc, 'air', 4)).toBe(true);
+    expect(updates).toBe(1);
+    expect(readMeta(doc).extracts).toEqual(['bike@2', 'air@4']);
+    expect(addExtract(doc, 'BIKE', 3)).toBe(false);
+    expect(updates).toBe(1);
+    expect(() => addExtract(doc, 'bad name', 1)).toThrow(MadangError);
+  });
+});

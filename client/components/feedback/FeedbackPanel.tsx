@@ -31,18 +31,18 @@ export function FeedbackPanel({ notebookId, canModerate, onClose }: { notebookId
       {items?.length === 0 && <p>{t('noFeedback')}</p>}
       <ul style={{ listStyle: 'none', padding: 0 }}>
         {items?.map((f) => (
-          <li key={f.id} style={{ borderTop: '1px solid var(--border, #ddd)', padding: '8px 0' }}>
+          <li key={f.id} data-testid="feedback-item" data-status={f.status} style={{ borderTop: '1px solid var(--border, #ddd)', padding: '8px 0' }}>
             <p><strong>{f.name || '—'}</strong> · v{f.version} · {t(`feedbackStatus.${f.status}`)} · {f.createdAt.slice(0, 10)}</p>
             <p style={{ whiteSpace: 'pre-wrap' }}>{f.body}</p>
-            {f.reply && <p style={{ marginLeft: 12 }}>↳ {f.reply}</p>}
+            {f.reply && <p data-testid="feedback-reply" style={{ marginLeft: 12 }}>↳ {f.reply}</p>}
             {canModerate && (
               <div>
-                <button type="button" className="button button-quiet" onClick={() => run(() => moderateFeedback(f.id, 'approve'))}>{t('approveFeedback')}</button>
-                <button type="button" className="button button-quiet" onClick={() => run(() => moderateFeedback(f.id, 'reject'))}>{t('rejectFeedback')}</button>
+                <button type="button" className="button button-quiet" data-testid="feedback-approve" onClick={() => run(() => moderateFeedback(f.id, 'approve'))}>{t('approveFeedback')}</button>
+                <button type="button" className="button button-quiet" data-testid="feedback-reject" onClick={() => run(() => moderateFeedback(f.id, 'reject'))}>{t('rejectFeedback')}</button>
                 <label className="field"><span className="field-label">{t('reply')}</span>
-                  <textarea rows={2} maxLength={2000} value={drafts[f.id] ?? ''} onChange={(e) => setDrafts({ ...drafts, [f.id]: e.target.value })} />
+                  <textarea data-testid="feedback-reply-text" rows={2} maxLength={2000} value={drafts[f.id] ?? ''} onChange={(e) => setDrafts({ ...drafts, [f.id]: e.target.value })} />
                 </label>
-                <button type="button" className="button" disabled={!(drafts[f.id] ?? '').trim()} onClick={() => run(() => replyToFeedback(f.id, drafts[f.id] ?? ''))}>{t('sendReply')}</button>
+                <button type="button" className="button" data-testid="feedback-reply-send" disabled={!(drafts[f.id] ?? '').trim()} onClick={() => run(() => replyToFeedback(f.id, drafts[f.id] ?? ''))}>{t('sendReply')}</button>
               </div>
             )}
           </li>

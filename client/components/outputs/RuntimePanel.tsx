@@ -14,8 +14,9 @@ import { useRuntimeInstance, useRuntimeSnapshot } from '../../runtime/notebookRu
 import { etaSeconds, type ExtractProgress } from '../../duckdb/extractLoader.ts';
 import { formatBytes, useOutputText } from './outputText.ts';
 import type { Bilingual } from '../../../shared/errors.ts';
-import { parseExtractRef } from '../../../shared/extracts.ts';
-import { setExtractPin } from '../../../shared/schema/notebook.ts';
+import { extractListSchema, parseExtractRef, type ExtractVersion } from '../../../shared/extracts.ts';
+import { addExtract, getNotebookRoots, readMeta, setExtractPin } from '../../../shared/schema/notebook.ts';
+import { HttpError, request } from '../../api/http.ts';
 import './outputs.css';
 
 /** Where pin edits go: the notebook's doc, whether this person may edit, their undoable origin. */
@@ -59,6 +60,13 @@ const pinText = {
     newer: (v: number) => `새 버전 v${v}이 있습니다`,
     update: (v: number) => `v${v}으로 바꾸기`,
     updateTitle: (name: string, v: number) => `노트북의 ${name}을(를) v${v}으로 옮깁니다. 모든 참여자가 새 버전으로 다시 계산합니다. 되돌리기로 취소할 수 있습니다.`,
+    addOpen: '추출본 추가',
+    addLabel: '추가할 추출본',
+    add: '추가',
+    addNone: '더 추가할 추출본이 없습니다.',
+    addOption: (e: ExtractVersion) => `${e.name} (v${e.version}, ${e.rowCount.toLocaleString('ko-KR')}행)`,
+    addHint: '최신 버전에 고정해 추가합니다. SQL에서 이 이름으로 읽을 수 있습니다.',
+    addFailed: '추출본 목록을 불러오지 못했습니다',
   },
   en: {
     version: (v: number) => `v${v}`,
@@ -69,6 +77,13 @@ const pinText = {
     newer: (v: number) => `newer version v${v} available`,
     update: (v: number) => `Update to v${v}`,
     updateTitle: (name: string, v: number) => `Moves the notebook's ${name} to v${v}; every collaborator recomputes on it. Undo reverts it.`,
+    addOpen: 'Add an extract',
+    addLabel: 'Extract to add',
+    add: 'Add',
+    addNone: 'No more extracts to add.',
+    addOption: (e: ExtractVersion) => `${e.name} (v${e.version}, ${e.rowCount.toLocaleString('en')} rows)`,
+    addHint: 'Added pinned to its newest version; SQL reads it by this name.',
+    addFailed: 'Could not load the list of extracts',
   },
 } as const;
 
@@ -118,6 +133,73 @@ export function ExtractLine({ p, refText, pins, onRetry }: { p: ExtractProgress;
   );
 }
 
+/** The notebook's extract refs, kept current as collaborators edit them. */
+function useExtractRefs(doc: Y.Doc | undefined): string[] {
+  const [refs, setRefs] = useState<string[]>(() => (doc ? readMeta(doc).extracts : []));
+  useEffect(() => {
+    if (!doc) return;
+    const meta = getNotebookRoots(doc).meta;
+    const update = () => setRefs(readMeta(doc).extracts);
+    update();
+    meta.observe(update);
+    return () => meta.unobserve(update);
+  }, [doc]);
+  return refs;
+}
+
+/**
+ * Editors add an extract from the server's catalog; it goes into `meta.extracts` pinned to the
+ * newest live version (`name@N`), so everyone computes, and the story publishes, on those rows.
+ */
+export function AddExtract({ pins }: { pins: ExtractPinTarget }) {
+  const { lang } = useOutputText();
+  const pt = pinText[lang];
+  const refs = useExtractRefs(pins.doc);
+  const [open, setOpen] = useState(false);
+  const [list, setList] = useState<ExtractVersion[] | null>(null);
+  const [choice, setChoice] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const used = new Set(refs.map((r) => (parseExtractRef(r)?.name ?? r).toLowerCase()));
+  const available = (list ?? []).filter((e) => !used.has(e.name.toLowerCase()));
+  const show = async () => {
+    setOpen(true);
+    setError(null);
+    try {
+      const res = await request('/api/extracts', { schema: extractListSchema });
+      setList(res.extracts.map((e) => e.latest).sort((a, b) => a.name.localeCompare(b.name)));
+    } catch (err) {
+      setError(`${pt.addFailed}: ${err instanceof HttpError ? (lang === 'en' ? err.detail.en : err.detail.ko) : String(err)}`);
+    }
+  };
+  const add = () => {
+    const picked = available.find((e) => e.name === (choice || available[0]?.name));
+    if (!picked) return;
+    if (addExtract(pins.doc, picked.name, picked.version, pins.origin)) pins.afterEdit?.();
+    setChoice('');
+    setOpen(false);
+  };
+  if (!pins.canEdit) return null;
+  if (!open) return <button type="button" className="button button-quiet" data-testid="extract-add-open" onClick={() => void show()}>{pt.addOpen}</button>;
+  return (
+    <div className="runtime-row" data-testid="extract-add">
+      {error && <span className="runtime-error" role="alert">{error}</span>}
+      {list && available.length === 0 && <span className="muted">{pt.addNone}</span>}
+      {available.length > 0 && (
+        <>
+          <label>
+            {pt.addLabel}{' '}
+            <select data-testid="extract-add-select" value={choice || available[0]!.name} onChange={(e) => setChoice(e.target.value)}>
+              {available.map((e) => <option key={e.name} value={e.name}>{pt.addOption(e)}</option>)}
+            </select>
+          </label>
+          <button type="button" className="button" data-testid="extract-add-submit" onClick={add}>{pt.add}</button>
+          <span className="muted">{pt.addHint}</span>
+        </>
+      )}
+    </div>
+  );
+}
+
 /** `pins`: the notebook's doc and this person's right to edit it (absent: versions shown, no update button). */
 export function RuntimePanel({ pins }: { pins?: ExtractPinTarget } = {}) {
   const runtime = useRuntimeInstance();
@@ -160,6 +242,7 @@ export function RuntimePanel({ pins }: { pins?: ExtractPinTarget } = {}) {
         )}
         {engine?.phase === 'ready' && <span className="muted" data-testid="engine-status" data-phase="ready">{t('engineReady')}</span>}
         {engine?.phase === 'error' && <span className="runtime-error" data-testid="engine-status" data-phase="error">{t('engineError', { error: engine.error ?? '' })}</span>}
+        {pins && <AddExtract pins={pins} />}
       </div>
       {Object.entries(extracts).map(([ref, p]) => <ExtractLine key={ref} p={p} refText={ref} pins={pins} onRetry={() => runtime.retryExtract(ref)} />)}
       {locals.map((l) => (
