@@ -37,10 +37,20 @@ const versionSchema = z.object({
 });
 export type DatasetVersion = z.infer<typeof versionSchema>;
 
+const uploadLimitSchema = z.object({ maxBytes: z.number(), tooLarge: z.object({ ko: z.string(), en: z.string() }) });
+/** The server's upload limit and its refusal message (the browser refuses a larger file itself). */
+export type UploadLimit = z.infer<typeof uploadLimitSchema>;
+
 const datasetListSchema = z.object({
   datasets: z.array(z.object({ id: z.string(), name: z.string(), createdAt: z.string(), latest: versionSchema.nullable() })),
+  upload: uploadLimitSchema.optional(),
 });
 export type DatasetListItem = z.infer<typeof datasetListSchema>['datasets'][number];
+
+/** The refusal for a file over the limit, in both languages, or null when it may be sent. */
+export function uploadRefusal(file: { size: number }, limit: UploadLimit | undefined): UploadLimit['tooLarge'] | null {
+  return limit && file.size > limit.maxBytes ? limit.tooLarge : null;
+}
 
 const datasetSchema = z.object({
   dataset: z.object({ id: z.string(), name: z.string(), createdAt: z.string() }),
