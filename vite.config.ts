@@ -2,6 +2,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
+import { precompressDir } from './server/http/precompress.ts';
 
 // y-monaco imports `monaco-editor/esm/vs/...`, which monaco >= 0.56's exports map no longer resolves.
 const monacoEsm = fileURLToPath(new URL('./node_modules/monaco-editor/esm/vs/', import.meta.url));
@@ -9,7 +10,17 @@ const monacoEsm = fileURLToPath(new URL('./node_modules/monaco-editor/esm/vs/', 
 export default defineConfig({
   root: 'client',
   publicDir: false,
-  plugins: [react()],
+  plugins: [
+    react(),
+    {
+      // .gz/.br copies beside the built files, served by server/http/staticClient.ts.
+      name: 'madang-precompress',
+      apply: 'build',
+      async writeBundle(options) {
+        if (options.dir) await precompressDir(options.dir);
+      },
+    },
+  ],
   resolve: { alias: [{ find: /^monaco-editor\/esm\/vs\//, replacement: monacoEsm }] },
   worker: { format: 'es' },
   server: {

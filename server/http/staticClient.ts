@@ -25,6 +25,8 @@ export async function registerStaticClient(app: FastifyInstance, clientDir: stri
     wildcard: true,
     index: ['index.html'],
     cacheControl: false, // set per file below
+    // `.br`/`.gz` copies written at build time (server/http/precompress.ts), chosen by Accept-Encoding.
+    preCompressed: true,
     setHeaders(reply, filePath) {
       const rel = path.relative(clientDir, filePath).split(path.sep).join('/');
       reply.header('cache-control', rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');

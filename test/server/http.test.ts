@@ -4,7 +4,9 @@
  * contract (`{error:{code,message,ko,en}}`, fitting status, never a stack trace).
  */
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
@@ -13,6 +15,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { readMeta, setTitle } from '../../shared/schema/notebook.ts';
 import { setMember } from '../../server/auth/memberships.ts';
 import { parseNotebookMarkdown, serializeNotebookMarkdown } from '../../shared/notebookFile.ts';
+import { precompressDir } from '../../server/http/precompress.ts';
 import { startTestServer, type TestClient, type TestResponse, type TestServer } from '../harness/testServer.ts';
 
 
@@ -338,6 +341,21 @@ describe('HTTP API', () => {
   });
 });
 
+/** Compressible like real wasm: repetitive, with some variety. */
+const bigAsset = Buffer.from(Array.from({ length: 20_000 }, (_, i) => `chunk ${i % 97} ${'x'.repeat(i % 13)}`).join('\n'));
+
+/** A GET whose body is not decoded (fetch would undo the content encoding under test). */
+function rawGet(url: string, acceptEncoding: string): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
 describe('static client', () => {
   let t: TestServer;
   let clientDir: string;
@@ -347,6 +365,8 @@ describe('static client', () => {
     await mkdir(path.join(clientDir, 'assets'));
     await writeFile(path.join(clientDir, 'index.html'), '<!doctype html><title>Madang</title><div id="root"></div>');
     await writeFile(path.join(clientDir, 'assets', 'index-Abc123.js'), 'console.log(1)');
+    await writeFile(path.join(clientDir, 'assets', 'engine-Def456.wasm'), bigAsset);
+    expect(await precompressDir(clientDir)).toBe(1); // only the big wasm is worth compressing
     t = await startTestServer({ clientDir });
   });
   afterAll(async () => {
@@ -369,6 +389,24 @@ describe('static client', () => {
     expect(js.status).toBe(200);
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await t.get('/assets/missing-Zzz.js')).status).toBe(404);
+  });
+
+  it('sends the build-time Brotli or gzip copy the browser accepts, with the original type', async () => {
+    const url = `${t.url}/assets/engine-Def456.wasm`;
+    const br = await rawGet(url, 'gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toBe('application/wasm');
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(br.body.length).toBeLessThan(bigAsset.length / 4);
+    expect(zlib.brotliDecompressSync(br.body).equals(bigAsset)).toBe(true);
+    const gz = await rawGet(url, 'gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gz.body).equals(bigAsset)).toBe(true);
+    const plain = await rawGet(url, 'identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.equals(bigAsset)).toBe(true);
+    // A small file has no copies and goes as is.
+    expect((await rawGet(`${t.url}/assets/index-Abc123.js`, 'br')).headers['content-encoding']).toBeUndefined();
   });
 
   it('keeps API 404s as JSON', async () => {
