@@ -72,6 +72,11 @@ SELECT 자치구,
 FROM gu2020
 \`\`\`
 
+\`\`\`sql syntax2
+SELECT 자치구
+FROM gu2020 ORDER BY BY 자치구
+\`\`\`
+
 \`\`\`sql ten_million
 SELECT range AS i, range % 7 AS g FROM range(10000000)
 \`\`\`
@@ -295,21 +300,27 @@ describe('issue 3: results, editor help and bad input', () => {
     expect(text).toBe('SELECT 1 AS one, string_agg(가해_발생건수) AS names FROM bike_accidents_by_gu');
   });
 
+  /** Lines of a cell's editor that carry an error marker (Monaco draws markers as decorations). */
+  const markedLines = (cell: string) => a.page.evaluate((c) => {
+    const ed = (window as any).__madangEditors.get(c);
+    const out: number[] = [];
+    for (let n = 1; n <= ed.getModel().getLineCount(); n++) {
+      if (ed.getLineDecorations(n).some((d: any) => String(d.options.className ?? '').includes('squiggly-error'))) out.push(n);
+    }
+    return out;
+  }, cell);
+
   it('a query error marks its line in Monaco and leaves other cells alone', async () => {
     const id = await waitStatus(a.page, 'broken3', 'error');
     const message = await output(a.page, id).getByTestId('cell-error').textContent();
     expect(message).toContain('no_such_column');
     expect(message).toMatch(/3번째 줄/);
-    // the marker is a decoration on line 3 of this cell's editor, and on no other line
-    const lines = await a.page.evaluate((cell) => {
-      const ed = (window as any).__madangEditors.get(cell);
-      const out: number[] = [];
-      for (let n = 1; n <= ed.getModel().getLineCount(); n++) {
-        if (ed.getLineDecorations(n).some((d: any) => String(d.options.className ?? '').includes('squiggly-error'))) out.push(n);
-      }
-      return out;
-    }, id);
-    expect(lines).toEqual([3]);
+    // the marker is on line 3 of this cell's editor, and on no other line
+    await expect.poll(() => markedLines(id), { timeout: 15_000 }).toEqual([3]);
+    // a syntax error (DuckDB's parser) is marked on its line too
+    const syntax = await waitStatus(a.page, 'syntax2', 'error');
+    expect(await output(a.page, syntax).getByTestId('cell-error').textContent()).toMatch(/2번째 줄.*syntax error/i);
+    await expect.poll(() => markedLines(syntax), { timeout: 15_000 }).toEqual([2]);
     await expect.poll(() => a.page.locator(`[data-testid="cell"][data-cell-id="${id}"] .monaco-editor .squiggly-error`).count(), { timeout: 15_000 }).toBeGreaterThan(0);
     // the cell it reads is still fine
     expect(await output(a.page, await cellIdOf(a.page, 'gu2020')).getAttribute('data-status')).toBe('done');
@@ -332,7 +343,7 @@ describe('issue 3: results, editor help and bad input', () => {
     expect(await gridRow(a.page, id, shown)).toEqual([String(shown), String(shown % 7)]);
     expect(await output(a.page, id).getByTestId('result-grid-row').count()).toBeLessThan(40);
     // the main thread is free: the page answers, and another cell's grid still reads its rows
-    expect(await a.page.evaluate(() => document.querySelectorAll('[data-testid="cell"]').length)).toBe(9);
+    expect(await a.page.evaluate(() => document.querySelectorAll('[data-testid="cell"]').length)).toBe(10);
     expect((await gridRow(a.page, await cellIdOf(a.page, 'gu2020'), 0)).length).toBe(3);
   });
 
