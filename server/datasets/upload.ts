@@ -20,8 +20,10 @@ export function formatBytes(n: number): string {
 }
 
 /** The limit as a steward reads it: "2.0 GiB (2,147,483,648 bytes)", or "1000 B". */
-export function describeLimit(limit: number): string {
-  return limit < 1024 ? formatBytes(limit) : `${formatBytes(limit)} (${limit.toLocaleString('en-US')} bytes)`;
+export function describeLimit(limit: number, lang: 'ko' | 'en'): string {
+  if (limit < 1024) return formatBytes(limit);
+  const exact = limit.toLocaleString('en-US');
+  return lang === 'ko' ? `${formatBytes(limit)} (${exact}바이트)` : `${formatBytes(limit)} (${exact} bytes)`;
 }
 
 /**
@@ -29,10 +31,9 @@ export function describeLimit(limit: number): string {
  * who sees it (a steward in the browser) is often not the one who runs the server.
  */
 export function uploadTooLarge(limit: number): MadangError {
-  const shown = describeLimit(limit);
   return new MadangError('payload_too_large', {
-    ko: `파일이 너무 큽니다. 최대 ${shown}까지 올릴 수 있습니다. 더 큰 파일은 서버에서 madang dataset import FILE --name NAME 명령으로 가져오거나, 서버 관리자가 MADANG_DATASET_MAX_BYTES(바이트 수)를 늘린 뒤 다시 올려 주세요`,
-    en: `the file is too large: at most ${shown} can be uploaded. Import larger files on the server with \`madang dataset import FILE --name NAME\`, or ask the server's administrator to raise MADANG_DATASET_MAX_BYTES (bytes) and upload again`,
+    ko: `파일이 너무 큽니다. 최대 ${describeLimit(limit, 'ko')}까지 올릴 수 있습니다. 더 큰 파일은 서버에서 madang dataset import FILE --name NAME 명령으로 가져오거나, 서버 관리자가 MADANG_DATASET_MAX_BYTES(바이트 수)를 늘린 뒤 다시 올려 주세요`,
+    en: `the file is too large: at most ${describeLimit(limit, 'en')} can be uploaded. Import larger files on the server with \`madang dataset import FILE --name NAME\`, or ask the server's administrator to raise MADANG_DATASET_MAX_BYTES (bytes) and upload again`,
   });
 }
 

@@ -82,7 +82,7 @@ function expectTooLarge(en: string, ko: string): void {
     'the file is too large: at most 64.0 KiB (65,536 bytes) can be uploaded. Import larger files on the server with `madang dataset import FILE --name NAME`, '
       + 'or ask the server\'s administrator to raise MADANG_DATASET_MAX_BYTES (bytes) and upload again',
   );
-  expect(ko).toContain('최대 64.0 KiB (65,536 bytes)');
+  expect(ko).toContain('최대 64.0 KiB (65,536바이트)');
   expect(ko).toContain('madang dataset import');
   expect(ko).toContain('MADANG_DATASET_MAX_BYTES');
 }
