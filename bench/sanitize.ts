@@ -42,6 +42,8 @@ interface RunResult {
   suppressed: number;
   levels: Record<string, number>;
   loss: number | null;
+  /** Wall and CPU seconds per phase (read, encode, search, write): where the time outside the search goes. */
+  phases: Record<string, { wallS: number; cpuS: number }>;
 }
 
 /** Writes the synthetic trips CSV with DuckDB (deterministic: every field is a hash of the row number). */
@@ -90,7 +92,9 @@ function policyFor(k: number) {
 
 async function child(args: { input: string; out: string; k: number; exhaustive: boolean }): Promise<void> {
   const started = performance.now();
-  const report = await sanitizeFile({ input: args.input, out: args.out, policy: policyFor(args.k), policyDir: path.join(benchDir, 'fixtures'), exhaustive: args.exhaustive });
+  const phases: RunResult['phases'] = {};
+  const onPhase = (phase: string, wallMs: number, cpuMs: number) => (phases[phase] = { wallS: round(wallMs / 1000), cpuS: round(cpuMs / 1000) });
+  const report = await sanitizeFile({ input: args.input, out: args.out, policy: policyFor(args.k), policyDir: path.join(benchDir, 'fixtures'), exhaustive: args.exhaustive, onPhase });
   const totalS = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage();
   const result: RunResult = {
@@ -104,6 +108,7 @@ async function child(args: { input: string; out: string; k: number; exhaustive: 
     suppressed: report.suppressed,
     levels: report.levels,
     loss: report.loss,
+    phases,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
@@ -132,6 +137,7 @@ async function main(): Promise<void> {
     const ours: RunResult[] = [];
     for (let i = 0; i < reps; i++) ours.push(runChild({ input, out: path.join(dir, `ours-${k}.parquet`), k, exhaustive: false }));
     process.stdout.write(`k=${k} ours: ${ours.map((r) => `${r.totalS.toFixed(2)} s (cpu ${r.cpuS.toFixed(2)} s, search ${r.searchS.toFixed(2)} s, ${r.nodesEvaluated} nodes)`).join(', ')}\n`);
+    process.stdout.write(`  phases, wall/cpu s: ${ours.map((r) => Object.entries(r.phases).map(([p, t]) => `${p} ${t.wallS.toFixed(2)}/${t.cpuS.toFixed(2)}`).join(' ')).join(' | ')}\n`);
     const base = runChild({ input: baselineInput, out: path.join(dir, `base-${k}.parquet`), k, exhaustive: true });
     process.stdout.write(`k=${k} exhaustive: ${base.totalS.toFixed(2)} s (cpu ${base.cpuS.toFixed(2)} s, search ${base.searchS.toFixed(2)} s)\n`);
     if (baselineInput === input && JSON.stringify(base.levels) !== JSON.stringify(ours[0].levels)) throw new Error('exhaustive search found a different optimum');
@@ -141,6 +147,7 @@ async function main(): Promise<void> {
     metric('cpu_s', median(ours.map((r) => r.cpuS)), base.cpuS);
     metric('search_s', median(ours.map((r) => r.searchS)), base.searchS);
     metric('peak_rss_mb', median(ours.map((r) => r.peakRssMb)), base.peakRssMb);
+    for (const phase of Object.keys(ours[0].phases)) metric(`${phase}_cpu_s`, median(ours.map((r) => r.phases[phase].cpuS)), base.phases[phase]?.cpuS ?? 0);
     metric('nodes_evaluated', ours[0].nodesEvaluated, base.nodesEvaluated);
     results.push({ case: caseName, metric: 'lattice_size', ours: ours[0].latticeSize, baseline: base.latticeSize, baselineName, ratio: 1 });
     process.stdout.write(`  optimum ${JSON.stringify(ours[0].levels)}, ${ours[0].suppressed} suppressed, loss ${ours[0].loss}\n`);

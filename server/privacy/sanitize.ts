@@ -26,6 +26,24 @@ export interface SanitizeOptions {
   policyDir: string;
   /** Benchmark baseline only: evaluate every transformation, no pruning (same result, slower). */
   exhaustive?: boolean;
+  /** Called after each phase with its wall and CPU time (CPU: the whole process, DuckDB's threads included); for benchmarks. */
+  onPhase?: (phase: SanitizePhase, wallMs: number, cpuMs: number) => void;
+}
+
+/** read: checking and loading the input; encode: dictionaries, hierarchies, distinct tuples; search; write: the extract. */
+export type SanitizePhase = 'read' | 'encode' | 'search' | 'write';
+
+/** A timer that reports the time since its previous mark to `onPhase`. */
+function phaseTimer(onPhase: SanitizeOptions['onPhase']): (phase: SanitizePhase) => void {
+  if (!onPhase) return () => {};
+  let wall = performance.now();
+  let cpu = process.cpuUsage();
+  return (phase) => {
+    const used = process.cpuUsage(cpu);
+    onPhase(phase, performance.now() - wall, (used.user + used.system) / 1000);
+    wall = performance.now();
+    cpu = process.cpuUsage();
+  };
 }
 
 export interface SanitizeFileOptions extends SanitizeOptions {
@@ -48,19 +66,21 @@ async function withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Pr
   }
 }
 
-async function runEngine(conn: DuckDBConnection, opts: SanitizeOptions): Promise<{ prepared: PreparedInput; result: EngineResult }> {
+async function runEngine(conn: DuckDBConnection, opts: SanitizeOptions, mark: (phase: SanitizePhase) => void): Promise<{ prepared: PreparedInput; result: EngineResult }> {
   const started = performance.now();
-  const prepared = await prepareInput(conn, opts.input, opts.policy, opts.policyDir);
+  const prepared = await prepareInput(conn, opts.input, opts.policy, opts.policyDir, () => mark('read'));
+  mark('encode');
   const searchStarted = performance.now();
   const result = anonymize(opts.policy, prepared.encoded, { exhaustive: opts.exhaustive });
   result.report.searchMs = Math.round(performance.now() - searchStarted);
   result.report.elapsedMs = Math.round(performance.now() - started);
+  mark('search');
   return { prepared, result };
 }
 
 /** Runs the search and returns the report; writes nothing. */
 export async function previewSanitize(opts: SanitizeOptions): Promise<SanitizeReport> {
-  return withConnection(async (conn) => (await runEngine(conn, opts)).result.report);
+  return withConnection(async (conn) => (await runEngine(conn, opts, phaseTimer(opts.onPhase))).result.report);
 }
 
 function tempPath(target: string): string {
@@ -79,8 +99,9 @@ async function assertFolder(file: string, what: { ko: string; en: string }): Pro
 export async function sanitizeFile(opts: SanitizeFileOptions): Promise<SanitizeReport> {
   await assertFolder(opts.out, { ko: '추출본', en: 'extract' });
   if (opts.report) await assertFolder(opts.report, { ko: '보고서', en: 'report' });
+  const mark = phaseTimer(opts.onPhase);
   return withConnection(async (conn) => {
-    const { prepared, result } = await runEngine(conn, opts);
+    const { prepared, result } = await runEngine(conn, opts, mark);
     const temps: { temp: string; target: string }[] = [];
     try {
       if (result.optimum) {
@@ -99,6 +120,7 @@ export async function sanitizeFile(opts: SanitizeFileOptions): Promise<SanitizeR
         await writeFile(temp, `${JSON.stringify(result.report, null, 2)}\n`);
       }
       for (const { temp, target } of temps) await rename(temp, target);
+      mark('write');
       return result.report;
     } catch (err) {
       await Promise.all(temps.map(({ temp }) => rm(temp, { force: true })));
@@ -107,11 +129,11 @@ export async function sanitizeFile(opts: SanitizeFileOptions): Promise<SanitizeR
   });
 }
 
-async function createTable(conn: DuckDBConnection, name: string, columns: string[], rows: Iterable<string[]>): Promise<void> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${name} (${columns.map((c) => `${c} VARCHAR`).join(', ')})`);
+async function createTable(conn: DuckDBConnection, name: string, columns: [string, 'VARCHAR' | 'INTEGER'][], rows: Iterable<(string | number)[]>): Promise<void> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${name} (${columns.map(([c, type]) => `${c} ${type}`).join(', ')})`);
   const appender = await conn.createAppender(name);
   for (const row of rows) {
-    for (const v of row) appender.appendVarchar(v);
+    row.forEach((v, i) => (columns[i][1] === 'INTEGER' ? appender.appendInteger(v as number) : appender.appendVarchar(v as string)));
     appender.endRow();
   }
   appender.closeSync();
@@ -123,8 +145,17 @@ async function writeExtract(conn: DuckDBConnection, prepared: PreparedInput, res
   const optimum = result.optimum!;
   const qiIndex = new Map(encoded.qiColumns.map((c, j) => [c, j]));
   for (const [j, h] of encoded.hierarchies.entries()) {
+    // madang_gen_j(v, g): each value's label at the chosen level, joined from prepareInput's
+    // dictionary madang_qi_j(v, code) so only integers and the level's labels cross from JS.
     const level = optimum.levels[j];
-    await createTable(conn, `madang_gen_${j}`, ['v', 'g'], h.values.map((v, leaf) => [v, h.labels[level][h.codes[level][leaf]]]));
+    if (level === 0) {
+      await conn.run(`CREATE OR REPLACE TEMP TABLE madang_gen_${j} AS SELECT v, v AS g FROM madang_qi_${j}`);
+      continue;
+    }
+    await createTable(conn, `madang_label_${j}`, [['gcode', 'INTEGER'], ['g', 'VARCHAR']], h.labels[level].map((label, code) => [code, label]));
+    const codes = h.codes[level];
+    await createTable(conn, `madang_map_${j}`, [['code', 'INTEGER'], ['gcode', 'INTEGER']], Array.from(codes, (gcode, leaf) => [leaf, gcode]));
+    await conn.run(`CREATE OR REPLACE TEMP TABLE madang_gen_${j} AS SELECT q.v, l.g FROM madang_qi_${j} q JOIN madang_map_${j} m ON q.code = m.code JOIN madang_label_${j} l ON m.gcode = l.gcode`);
   }
   const { classes, table } = optimum;
   const suppressedKeys: string[][] = [];
@@ -138,7 +169,7 @@ async function writeExtract(conn: DuckDBConnection, prepared: PreparedInput, res
   const joins = encoded.qiColumns.map((c, j) => `JOIN madang_gen_${j} ON ${textOf(c)} = madang_gen_${j}.v`);
   let anti = '';
   if (suppressedKeys.length) {
-    await createTable(conn, 'madang_suppressed', encoded.qiColumns.map((_, j) => `g${j}`), suppressedKeys);
+    await createTable(conn, 'madang_suppressed', encoded.qiColumns.map((_, j) => [`g${j}`, 'VARCHAR']), suppressedKeys);
     anti = ` ANTI JOIN madang_suppressed ON ${encoded.qiColumns.map((_, j) => `madang_gen_${j}.g = madang_suppressed.g${j}`).join(' AND ')}`;
   }
   const query = `SELECT ${select.join(', ') || '1 AS empty'} FROM src ${joins.join(' ')}${anti}`;

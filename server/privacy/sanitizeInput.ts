@@ -21,21 +21,35 @@ export function textOf(column: string, table = 'src'): string {
   return `coalesce(CAST(${table}.${quoteIdent(column)} AS VARCHAR), '')`;
 }
 
-async function distinctInOrder(conn: DuckDBConnection, column: string): Promise<string[]> {
-  const reader = await conn.runAndReadAll(`SELECT v FROM (SELECT ${textOf(column)} AS v, min(rowid) AS r FROM src GROUP BY 1) ORDER BY r`);
-  return reader.getColumnsJS()[0].map((v) => String(v));
+/**
+ * Creates `name(v VARCHAR, code INTEGER)`: the column's distinct values as text, coded in order of
+ * first appearance (ARX's numbering), built inside DuckDB; returns the values indexed by code.
+ */
+async function createDictionary(conn: DuckDBConnection, name: string, column: string): Promise<string[]> {
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE ${name} AS SELECT v, (row_number() OVER (ORDER BY r) - 1)::INTEGER AS code FROM (SELECT ${textOf(column)} AS v, min(rowid) AS r FROM src GROUP BY 1)`,
+  );
+  const [texts, codes] = (await conn.runAndReadAll(`SELECT v, code FROM ${name}`)).getColumnsJS();
+  const values = new Array<string>(texts.length);
+  for (let i = 0; i < texts.length; i++) values[Number(codes[i])] = String(texts[i]);
+  return values;
 }
 
-/** Creates `name(v VARCHAR, code INTEGER)` with code = index in `values`. */
-async function createDictionary(conn: DuckDBConnection, name: string, values: string[]): Promise<void> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${name} (v VARCHAR, code INTEGER)`);
-  const appender = await conn.createAppender(name);
-  values.forEach((v, i) => {
-    appender.appendVarchar(v);
-    appender.appendInteger(i);
-    appender.endRow();
-  });
-  appender.closeSync();
+/** An Int32Array that grows as chunks arrive. */
+class IntColumn {
+  data = new Int32Array(1 << 16);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = v;
+  }
+  toArray(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
 }
 
 function columnList(names: string[]): string {
@@ -43,11 +57,13 @@ function columnList(names: string[]): string {
   return names.length > 20 ? `${shown}, … (${names.length})` : shown;
 }
 
-export async function prepareInput(conn: DuckDBConnection, file: string, policy: Policy, policyDir: string): Promise<PreparedInput> {
+/** `onLoaded` is called once the input is in DuckDB (for phase timings). */
+export async function prepareInput(conn: DuckDBConnection, file: string, policy: Policy, policyDir: string, onLoaded?: () => void): Promise<PreparedInput> {
   const textColumns = new Set(
     Object.entries(policy.columns).filter(([, c]) => c.role === 'quasi' || (c.role === 'sensitive' && c.lDiversity)).map(([name]) => name),
   );
   const columns = await loadInput(conn, file, textColumns);
+  onLoaded?.();
   const names = columns.map((c) => c.name);
   const unknown = Object.keys(policy.columns).filter((name) => !names.includes(name));
   if (unknown.length) {
@@ -72,16 +88,13 @@ export async function prepareInput(conn: DuckDBConnection, file: string, policy:
   for (const [j, column] of qiColumns.entries()) {
     const col = policy.columns[column];
     if (col.role !== 'quasi') continue;
-    const values = await distinctInOrder(conn, column);
+    const values = await createDictionary(conn, `madang_qi_${j}`, column);
     hierarchies.push(await resolveHierarchy(column, col.hierarchy, values, policyDir));
     specs.push(col.hierarchy);
-    await createDictionary(conn, `madang_qi_${j}`, values);
   }
   const sensDistinct: number[] = [];
   for (const [j, column] of sensColumns.entries()) {
-    const values = await distinctInOrder(conn, column);
-    sensDistinct.push(values.length);
-    await createDictionary(conn, `madang_sens_${j}`, values);
+    sensDistinct.push((await createDictionary(conn, `madang_sens_${j}`, column)).length);
   }
 
   const keys = [...qiColumns.map((c, j) => ({ c, d: `madang_qi_${j}` })), ...sensColumns.map((c, j) => ({ c, d: `madang_sens_${j}` }))];
@@ -90,16 +103,18 @@ export async function prepareInput(conn: DuckDBConnection, file: string, policy:
   const group = keys.length ? ` GROUP BY ${keys.map((_, i) => `k${i}`).join(', ')}` : '';
   const result = await conn.run(`SELECT ${[...select, 'count(*)::INTEGER AS n'].join(', ')} FROM src ${joins}${group}`);
   const width = keys.length + 1;
-  const parts: number[][] = Array.from({ length: width }, () => []);
+  const parts = Array.from({ length: width }, () => new IntColumn());
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
+    const rows = chunk.rowCount;
     for (let i = 0; i < width; i++) {
-      const values = chunk.getColumnValues(i);
-      for (const v of values) parts[i].push(Number(v));
+      const vector = chunk.getColumnVector(i);
+      const part = parts[i];
+      for (let r = 0; r < rows; r++) part.push(Number(vector.getItem(r)));
     }
   }
-  const cols = parts.map((p) => Int32Array.from(p));
+  const cols = parts.map((p) => p.toArray());
   const count = cols[width - 1];
   const inputRows = count.reduce((a, b) => a + b, 0);
   const dropped = names.filter((n) => identifiers.includes(n) || unlisted.includes(n));
@@ -111,6 +126,8 @@ export async function prepareInput(conn: DuckDBConnection, file: string, policy:
     qi: cols.slice(0, qiColumns.length),
     sens: cols.slice(qiColumns.length, qiColumns.length + sensColumns.length),
     count,
+    // Grouped by every key above: no two rows share their codes.
+    distinctRows: true,
     sensColumns,
     sensDistinct,
     droppedColumns: dropped,

@@ -18,10 +18,12 @@ export interface EncodedInput {
   qiColumns: string[];
   specs: HierarchySpec[];
   hierarchies: EncodedHierarchy[];
-  /** Per distinct row: leaf code of each quasi-identifier, code of each l-diverse column, record count. */
+  /** Per row: leaf code of each quasi-identifier, code of each l-diverse column, record count. */
   qi: Int32Array[];
   sens: Int32Array[];
   count: Int32Array;
+  /** True when no two rows have the same codes (the server groups in SQL), so they need no regrouping. */
+  distinctRows?: boolean;
   /** Sensitive columns with an l-diversity model, and their number of distinct values in the data. */
   sensColumns: string[];
   sensDistinct: number[];
@@ -75,7 +77,10 @@ export function anonymize(policy: Policy, input: EncodedInput, options: { exhaus
   const impossible = impossibility(policy, input, models);
   if (impossible) return { report: { ...report, reason: impossible }, optimum: null };
 
-  const base = buildTable(input.qi, input.sens, input.count.length, input.count, [...input.hierarchies.map((h) => h.values.length), ...input.sensDistinct]);
+  const domains = [...input.hierarchies.map((h) => h.values.length), ...input.sensDistinct];
+  const base = input.distinctRows
+    ? { levels: input.qi.map(() => 0), rows: input.count.length, qi: input.qi, sens: input.sens, count: input.count, domains }
+    : buildTable(input.qi, input.sens, input.count.length, input.count, domains);
   const leafCounts = input.hierarchies.map((h, j) => {
     const counts = new Int32Array(h.values.length);
     for (let i = 0; i < base.rows; i++) counts[base.qi[j][i]] += base.count[i];

@@ -33,9 +33,9 @@ export interface MetricContext {
   aggregate: AggregateName;
   hierarchies: EncodedHierarchy[];
   records: number;
-  /** Unrounded −(monotonic entropy) per column and level (ARX's "raw", a sum of a·log2(a/b) ≤ 0). */
+  /** Unrounded −(monotonic entropy) per column and level (ARX's "raw", a sum of a·log2(a/b) ≤ 0); entropy metrics only. */
   entropyRaw: Float64Array[];
-  /** Loss lower bound per column and level (suppressed records counted as generalised). */
+  /** Loss lower bound per column and level (suppressed records counted as generalised); `loss` only. */
   lossBound: Float64Array[];
 }
 
@@ -46,7 +46,9 @@ export function arxRound(x: number): number {
 }
 
 export function createMetricContext(metric: MetricName, aggregate: AggregateName, hierarchies: EncodedHierarchy[], leafCounts: Int32Array[], records: number): MetricContext {
-  const entropyRaw = hierarchies.map((h, j) => {
+  // Each table is computed only for the metric that reads it (a pass over every leaf and level).
+  const entropic = metric === 'entropy' || metric === 'entropy-nonmonotonic';
+  const entropyRaw = !entropic ? [] : hierarchies.map((h, j) => {
     const out = new Float64Array(h.maxLevel + 1);
     for (let level = 0; level <= h.maxLevel; level++) {
       const b = new Float64Array(h.labels[level].length);
@@ -61,7 +63,7 @@ export function createMetricContext(metric: MetricName, aggregate: AggregateName
     }
     return out;
   });
-  const lossBound = hierarchies.map((h, j) => {
+  const lossBound = metric !== 'loss' ? [] : hierarchies.map((h, j) => {
     const out = new Float64Array(h.maxLevel + 1);
     for (let level = 0; level <= h.maxLevel; level++) {
       let sum = 0;
