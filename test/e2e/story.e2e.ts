@@ -2,7 +2,8 @@
  * Stories end to end, in headless Chromium against the real server and built client: an owner
  * publishes through the notebook's publish dialog; a citizen with no account reads the story on a
  * phone-sized screen with JavaScript disabled, sees the chart SVG and opens its data table,
- * switches to English, and the page loads no script at all.
+ * switches to English, and the page loads no script at all. The notebook shows the extract
+ * version it computes on; the story's data table opens from the keyboard.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -40,6 +41,12 @@ describe('story', () => {
   it('an owner publishes through the publish dialog', async () => {
     const { page } = person;
     await signInThroughPage(page, owner.email, owner.password, `/n/${notebookId}`);
+    // The notebook computes on trips v1 and says so above the cells; the publish request then
+    // carries that version for the server's consistency check.
+    const line = page.locator('[data-testid="extract-status"][data-extract="trips"]');
+    await line.locator('[data-testid="extract-version"]').waitFor({ timeout: 60_000 });
+    expect(await line.getAttribute('data-version')).toBe('1');
+    expect(await line.locator('[data-testid="extract-version"]').textContent()).toMatch(/^v1 · /);
     await page.getByTestId('publish-button').click();
     const dialog = page.getByTestId('publish-dialog');
     await expect.poll(() => dialog.isVisible()).toBe(true);
@@ -71,7 +78,11 @@ describe('story', () => {
     const box = await svg.boundingBox();
     expect(box!.width).toBeLessThanOrEqual(390);
     expect(await page.locator('figure.chart table').first().isVisible()).toBe(false);
-    await page.locator('figure.chart details summary').first().click();
+    // Keyboard: the first Tab lands on the skip link; the data table opens with Enter on its summary.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip');
+    await page.locator('figure.chart details summary').first().focus();
+    await page.keyboard.press('Enter');
     expect(await page.locator('figure.chart table').first().isVisible()).toBe(true);
     expect(await page.locator('figure.chart table tbody tr').count()).toBe(6);
     await screenshot(page, 'story-phone-ko');

@@ -14,7 +14,7 @@ import { useRuntimeInstance, useRuntimeSnapshot } from '../../runtime/notebookRu
 import { etaSeconds, type ExtractProgress } from '../../duckdb/extractLoader.ts';
 import { formatBytes, useOutputText } from './outputText.ts';
 import type { Bilingual } from '../../../shared/errors.ts';
-import { extractListSchema, parseExtractRef, type ExtractVersion } from '../../../shared/extracts.ts';
+import { extractListSchema, extractRefName, parseExtractRef, type ExtractVersion } from '../../../shared/extracts.ts';
 import { addExtract, getNotebookRoots, readMeta, setExtractPin } from '../../../shared/schema/notebook.ts';
 import { HttpError, request } from '../../api/http.ts';
 import './outputs.css';
@@ -109,9 +109,11 @@ export function ExtractLine({ p, refText, pins, onRetry }: { p: ExtractProgress;
   }
   const pt = pinText[lang];
   const view = pinView(refText ?? p.name, p as ExtractProgress & { latestVersion?: number | null });
+  // The table name comes from the notebook's ref (a loader may report the ref itself as the name).
+  const name = extractRefName(refText ?? p.name);
   const update = (version: number) => {
     if (!pins) return;
-    setExtractPin(pins.doc, p.name, version, pins.origin);
+    setExtractPin(pins.doc, name, version, pins.origin);
     pins.afterEdit?.();
   };
   return (
@@ -124,7 +126,7 @@ export function ExtractLine({ p, refText, pins, onRetry }: { p: ExtractProgress;
         </span>
       )}
       {view.offer !== null && (pins?.canEdit
-        ? <button type="button" className="button" data-testid="extract-update" title={pt.updateTitle(p.name, view.offer)} onClick={() => update(view.offer!)}>{pt.update(view.offer)}</button>
+        ? <button type="button" className="button" data-testid="extract-update" title={pt.updateTitle(name, view.offer)} onClick={() => update(view.offer!)}>{pt.update(view.offer)}</button>
         : <span className="muted" data-testid="extract-newer">{pt.newer(view.offer)}</span>)}
       {p.phase === 'downloading' && p.totalBytes ? <progress max={p.totalBytes} value={p.loadedBytes} /> : null}
       {p.phase === 'error' && <button type="button" className="button" onClick={onRetry}>{t('retry')}</button>}
