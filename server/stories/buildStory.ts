@@ -12,7 +12,7 @@ import { parseExtractRef } from '../../shared/extracts.ts';
 import { defaultInputValue, parseInputSpec } from '../../shared/inputSpec.ts';
 import type { JsonValue } from '../../shared/outputCheck/report.ts';
 import type { OutputCheckRulesInput } from '../../shared/outputCheck/rules.ts';
-import type { CellSnapshot, NotebookMeta } from '../../shared/schema/notebook.ts';
+import { describeExtractRefsProblem, type CellSnapshot, type NotebookMeta } from '../../shared/schema/notebook.ts';
 import {
   maxPublishedRows, storySchemaVersion,
   type ExtractUse, type Figure, type PublishRequest, type StoryBlock, type StoryContent,
@@ -98,6 +98,9 @@ export async function resolveNotebookExtracts(
   refs: readonly string[],
   resolve: BuildStoryInput['resolveExtract'],
 ): Promise<Map<string, ResolvedExtract>> {
+  // The doc is whatever clients wrote: check the list as the schema would before trusting it.
+  const problem = describeExtractRefsProblem(refs);
+  if (problem) throw bad(`노트북의 추출본 목록: ${problem.ko}`, `the notebook's extracts: ${problem.en}`);
   const out = new Map<string, ResolvedExtract>();
   for (const ref of refs) {
     const parsed = parseExtractRef(ref);

@@ -94,3 +94,32 @@ describe('server-side chart SVG', () => {
     expect(out).not.toMatch(/<script/i);
   }, 30_000);
 });
+
+describe('publishing reads extract refs from the notebook document', () => {
+  const use = (name: string, version: number) => ({ use: { name, version, contentHash: 'a'.repeat(64), kind: 'public', policyVersionId: null }, file: `/x/${name}-${version}.parquet` });
+
+  it('resolves pinned refs to their version and unpinned ones to the newest (null)', async () => {
+    const { resolveNotebookExtracts } = await import('../../server/stories/buildStory.ts');
+    const asked: Array<[string, number | null]> = [];
+    const got = await resolveNotebookExtracts(['bike@2', 'air'], async (name, version) => {
+      asked.push([name, version]);
+      return use(name, version ?? 9);
+    });
+    expect(asked).toEqual([['bike', 2], ['air', null]]);
+    expect([...got.keys()]).toEqual(['bike', 'air']);
+  });
+
+  it('refuses a document with two versions of one extract or a malformed ref, before resolving anything', async () => {
+    const { resolveNotebookExtracts } = await import('../../server/stories/buildStory.ts');
+    const never = async (): Promise<never> => { throw new Error('resolved'); };
+    await expect(resolveNotebookExtracts(['bike@2', 'bike@3'], never)).rejects.toThrow(/the notebook's extracts: two versions of one extract/);
+    await expect(resolveNotebookExtracts(['bike@x'], never)).rejects.toThrow(/the notebook's extracts: extract name/);
+  });
+
+  it('the browser versions are a consistency check only: equal or unknown names pass, a different version is a 409', async () => {
+    const { checkBrowserVersions } = await import('../../server/stories/buildStory.ts');
+    const resolved = new Map([['bike', use('bike', 3)]]);
+    expect(() => checkBrowserVersions(resolved, { bike: 3, gone: 1 })).not.toThrow();
+    expect(() => checkBrowserVersions(resolved, { BIKE: 2 })).toThrow(expect.objectContaining({ code: 'conflict' }));
+  });
+});
