@@ -74,8 +74,9 @@ async function normalizeCsvOnce(file: string, choice: EncodingChoice, normalized
     }
     let chunk = '';
     for (const r of records) {
-      r.fields.forEach((v, i) => trackers[i].add(v));
-      chunk += `${formatCsvRecord(r.fields)}\n`;
+      const fields = r.fields;
+      for (let i = 0; i < fields.length; i++) trackers[i].add(fields[i]);
+      chunk += `${formatCsvRecord(fields)}\n`;
       rows++;
     }
     if (chunk) await write(out, chunk);
@@ -108,7 +109,7 @@ async function normalizeCsvOnce(file: string, choice: EncodingChoice, normalized
           en: `bytes that are not ${encoding === 'cp949' ? 'CP949' : 'UTF-8'} near line ${lineApprox}`,
         });
       }
-      for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineApprox++;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineApprox++;
       await feed(text);
     }
     if (!encoding) throw new MadangError('invalid_input', { ko: '비어 있는 파일입니다', en: 'the file is empty' });

@@ -12,6 +12,7 @@ const ordered: ReadonlySet<ColumnType> = new Set(['integer', 'double', 'date', '
 
 export async function profileParquet(conn: DuckDBConnection, file: string, header: string[], types: ColumnType[], inferred: ColumnType[]): Promise<ColumnProfile[]> {
   await conn.run(`CREATE OR REPLACE TEMP VIEW madang_profile AS SELECT * FROM read_parquet(${sqlString(file)})`);
+  const rows = Number((await conn.runAndReadAll('SELECT count(*)::DOUBLE FROM madang_profile')).getRows()[0][0]);
   const parts = header.flatMap((name, i) => {
     const c = quoteIdent(name);
     const minMax = ordered.has(types[i]) ? [`min(${c})::VARCHAR`, `max(${c})::VARCHAR`] : ['NULL', 'NULL'];
@@ -21,10 +22,13 @@ export async function profileParquet(conn: DuckDBConnection, file: string, heade
   const profiles: ColumnProfile[] = [];
   for (const [i, name] of header.entries()) {
     const c = quoteIdent(name);
-    const top = (await conn.runAndReadAll(
+    const value = (j: number) => row[i * 4 + j];
+    // Every value distinct (an id column): none occurs twice, so there are no top values, and the
+    // grouping that would prove it is the most expensive query of a large profile.
+    const allDistinct = Number(value(1)) === rows - Number(value(0));
+    const top = allDistinct ? [] : (await conn.runAndReadAll(
       `SELECT ${c}::VARCHAR AS v, count(*)::DOUBLE AS n FROM madang_profile WHERE ${c} IS NOT NULL GROUP BY 1 HAVING count(*) >= ${minTopValueCount} ORDER BY n DESC, v LIMIT 5`,
     )).getRows();
-    const value = (j: number) => row[i * 4 + j];
     profiles.push({
       name,
       type: types[i],
