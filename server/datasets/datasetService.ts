@@ -13,7 +13,7 @@
  *   await copyFile('trips.csv', staged.originalPath('trips.csv'));
  *   const v = await datasets.importStaged(staged, { name: 'trips', originalName: 'trips.csv', encoding: 'auto', actorId });
  */
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Kysely } from 'kysely';
@@ -126,10 +126,39 @@ async function withDuck<T>(tempDir: string, fn: (conn: DuckDBConnection) => Prom
   }
 }
 
+/**
+ * A staging folder older than this was left by a server or CLI stopped mid-import (a crash, a
+ * power cut): no import runs that long. Younger folders may belong to an import running right now
+ * in another process (the CLI and the server share the data dir), so they are left alone.
+ */
+export const staleStagingMs = 24 * 60 * 60 * 1000;
+
+/** Removes staging folders older than `maxAgeMs`; returns their names. */
+export async function sweepStaleStaging(incoming: string, now = Date.now(), maxAgeMs = staleStagingMs): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(incoming);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const dir = path.join(incoming, name);
+    const info = await stat(dir).catch(() => null);
+    if (info && now - info.mtimeMs > maxAgeMs) {
+      await rm(dir, { recursive: true, force: true });
+      removed.push(name);
+    }
+  }
+  return removed;
+}
+
 export function createDatasetService(opts: { db: Kysely<any>; dataDir: string }): DatasetService {
   const db: PrivacyDb = asPrivacyDb(opts.db);
   const rawRoot = path.join(opts.dataDir, 'raw');
   const incoming = path.join(rawRoot, '.incoming');
+  // Left-overs of an interrupted import are swept once, before this service's first staging.
+  let swept: Promise<unknown> | null = null;
   // Version numbers are picked one import at a time.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -230,6 +259,8 @@ export function createDatasetService(opts: { db: Kysely<any>; dataDir: string })
     rawRoot,
 
     async stage() {
+      swept ??= sweepStaleStaging(incoming).catch(() => undefined);
+      await swept;
       const dir = path.join(incoming, newId());
       await mkdir(dir, { recursive: true, mode: 0o700 });
       return {

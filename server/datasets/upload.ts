@@ -62,6 +62,13 @@ export async function receiveToFile(body: Readable, file: string, limit: number,
   } catch (err) {
     await rm(file, { force: true });
     if (err instanceof MadangError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+      // The steward cannot fix this by trying again; the administrator can.
+      throw new MadangError('internal', {
+        ko: '서버 디스크가 가득 차서 파일을 받을 수 없습니다. 서버 관리자에게 알려 주세요',
+        en: 'the server\'s disk is full, so the file cannot be received; tell the server\'s administrator',
+      }, { cause: err });
+    }
     throw new MadangError('bad_request', { ko: '업로드가 중간에 끊겼습니다. 다시 올려 주세요', en: `the upload was interrupted (${(err as Error).message}); try again` });
   }
 }
