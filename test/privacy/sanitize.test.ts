@@ -180,6 +180,24 @@ describe('CSV shape', () => {
     expect(detectDelimiter('a;b;c')).toBe(';');
     expect(detectDelimiter('"x;y",b')).toBe(',');
   });
+  it('counts records without keeping their text: blank lines and a lone "" are skipped, "" inside quotes is a quote', async () => {
+    const file = write('shape.csv', 'a,b\n1,2\n\n"",\n""\n"x""y",3\r\n"multi\nline",4');
+    expect(await checkCsv(file)).toEqual({ delimiter: ',', header: ['a', 'b'], records: 4 });
+  });
+
+  it('gives the same answer however the file is split into chunks (seeded random CSV-like text)', async () => {
+    const rnd = seededRandom(11);
+    const pieces = ['a', '강', ',', ';', '"', '""', '\n', '\r\n', '\r', ' ', '1,2,3\n', '"q,1",2,"x""y"\n'];
+    const outcome = (p: Promise<unknown>) => p.then((r) => JSON.stringify(r), (e: unknown) => (e instanceof MadangError ? e.detail.en : String(e)));
+    for (let n = 0; n < 150; n++) {
+      let text = n % 3 === 0 ? '\ufeffh1;h2\r\n' : 'h1,h2,h3\n';
+      for (let i = 0; i < 30; i++) text += rnd() < 0.1 ? pieces[Math.floor(rnd() * pieces.length)] : pieces[10 + Math.floor(rnd() * 2)];
+      const file = write('chunks.csv', text);
+      const whole = await outcome(checkCsv(file));
+      for (const bytes of [3, 4, 7]) expect(await outcome(checkCsv(file, bytes)), `${JSON.stringify(text)} in ${bytes}-byte chunks`).toBe(whole);
+    }
+  });
+
   it('handles CRLF, BOM, quoted delimiters and newlines', async () => {
     const file = write('crlf.csv', '\ufeffname;note\r\n"Kim; J";"line1\nline2"\r\n"Lee";x\r\n');
     expect(await checkCsv(file)).toEqual({ delimiter: ';', header: ['name', 'note'], records: 2 });
