@@ -1,7 +1,8 @@
 /**
  * The runtime's link to Monaco, loaded only when a SQL editor is on the page (same chunk as the
  * editor): error markers on the failing line (`setModelMarkers`, from DuckDB's `LINE n:`) and one
- * completion provider for SQL with table names, their columns and DuckDB's function names.
+ * completion provider for SQL with table names, their columns and DuckDB's function names; and
+ * Shift/Ctrl+Enter running the cell they are typed in.
  * Editors are found through their DOM (`[data-cell-id]`), so the editor module needs no hook.
  */
 import type { NotebookRuntime } from './scheduler.ts';
@@ -50,8 +51,46 @@ export async function setCellErrorMarker(cellId: string, error: { message: strin
 let registered: { runtime: NotebookRuntime; dispose(): void } | null = null;
 let pending: NotebookRuntime | null = null;
 
-/** Registers completion for this runtime once (called when a SQL cell mounts, so Monaco is wanted). */
+/**
+ * The cell whose editor should run for a keydown, or null to leave the key to Monaco: Shift+Enter
+ * or Ctrl/Cmd+Enter typed in a cell's editor, not while composing Hangul (Enter commits the
+ * syllable) and not while the suggest list is open (Monaco's own Enter/Shift+Enter accept).
+ */
+export function runKeyTarget(e: Pick<KeyboardEvent, 'key' | 'shiftKey' | 'ctrlKey' | 'metaKey' | 'altKey' | 'isComposing' | 'target'>): string | null {
+  if (e.key !== 'Enter' || e.altKey || e.isComposing || !(e.shiftKey || e.ctrlKey || e.metaKey)) return null;
+  const target = e.target as Element | null;
+  const editor = typeof target?.closest === 'function' ? target.closest('.monaco-editor') : null;
+  if (!editor || editor.querySelector('.suggest-widget.visible')) return null;
+  return editor.closest('[data-cell-id]')?.getAttribute('data-cell-id') ?? null;
+}
+
+/**
+ * Shift+Enter / Ctrl+Enter run the cell being edited. SqlEditor also binds them with
+ * `editor.addCommand`, but Monaco's standalone keybinding service is shared by every editor on the
+ * page and those bindings carry no focus condition, so the last editor created answered for all:
+ * Shift+Enter in the first cell ran the last one. A capture listener sees the key before Monaco
+ * and knows which editor it was typed in.
+ */
+function listenForRunKeys(runtime: NotebookRuntime): () => void {
+  const onKeyDown = (e: KeyboardEvent) => {
+    const cellId = runKeyTarget(e);
+    if (cellId === null) return;
+    e.preventDefault();
+    e.stopPropagation();
+    runtime.runCell(cellId);
+  };
+  document.addEventListener('keydown', onKeyDown, true);
+  return () => document.removeEventListener('keydown', onKeyDown, true);
+}
+
+let runKeys: { runtime: NotebookRuntime; dispose(): void } | null = null;
+
+/** Registers completion and the run keys for this runtime once (called when a SQL cell mounts). */
 export function ensureSqlCompletion(runtime: NotebookRuntime): void {
+  if (runKeys?.runtime !== runtime) {
+    runKeys?.dispose();
+    runKeys = { runtime, dispose: listenForRunKeys(runtime) };
+  }
   if (registered?.runtime === runtime || pending === runtime) return;
   pending = runtime;
   void registerSqlCompletion(runtime).finally(() => {
@@ -59,8 +98,12 @@ export function ensureSqlCompletion(runtime: NotebookRuntime): void {
   });
 }
 
-/** Drops the completion provider of a runtime that is going away. */
+/** Drops the completion provider and run keys of a runtime that is going away. */
 export function releaseSqlCompletion(runtime: NotebookRuntime): void {
+  if (runKeys?.runtime === runtime) {
+    runKeys.dispose();
+    runKeys = null;
+  }
   if (registered?.runtime === runtime) {
     registered.dispose();
     registered = null;

@@ -9,7 +9,9 @@
  * - a 10,000,000-row result: the count is shown, the grid scrolls to the last row, the page answers;
  * - malformed chart specs say what is wrong in place while a good chart on the same data draws;
  * - a dropped Parquet file is decoded in the browser (parquet-wasm), marked local-only, queried;
- * - a file that is neither UTF-8 nor CP949 is refused with a message that says so.
+ * - a file that is neither UTF-8 nor CP949 is refused with a message that says so;
+ * - Shift/Ctrl+Enter run the cell they are typed in (several editors on the page), Run all re-runs all;
+ * - a long query shows its elapsed time, the page answers meanwhile, and an edit cancels it.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -158,6 +160,21 @@ async function gridRow(page: Page, cellId: string, row: number): Promise<string[
   const cells = output(page, cellId).locator(`[data-testid="result-grid-row"][data-row="${row}"] [role="gridcell"]`);
   await expect.poll(async () => (await cells.allTextContents()).join('|'), { timeout: 20_000 }).not.toMatch(/^$|…/);
   return cells.allTextContents();
+}
+
+/** The id of a cell's latest run (increases with every run the runtime starts). */
+async function runIdOf(page: Page, name: string): Promise<number> {
+  return page.evaluate((n) => {
+    const rt = (window as any).__madangRuntime;
+    return Number(rt.store.getState().cells[rt.cellIdByName(n)]?.state?.runId ?? 0);
+  }, name);
+}
+
+/** Replaces the whole text of a cell's editor by typing, as a person would. */
+async function retype(page: Page, cellId: string, text: string): Promise<void> {
+  await page.locator(`[data-testid="cell"][data-cell-id="${cellId}"] .monaco-editor .view-lines`).click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type(text);
 }
 
 /** Minimal RFC 4180 reader (quotes, doubled quotes, CRLF or LF), enough for DuckDB's writer. */
@@ -417,6 +434,50 @@ describe('issue 3: results, editor help and bad input', () => {
     await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toMatch(/UTF-8.*CP949/);
     expect(await alert.textContent()).toContain('2');
     expect(await a.page.locator('[data-testid="local-table"][data-name="local_garbled"]').count()).toBe(0);
+    a.assertClean(expectedConsole);
+  });
+
+  it('Shift+Enter and Ctrl+Enter run the cell; Run all re-runs every SQL cell', async () => {
+    const gu = await waitStatus(a.page, 'gu2020', 'done', 90_000);
+    await waitStatus(a.page, 'mid', 'done', 90_000);
+    // several editors are on the page: the key runs the cell it is typed in (the last editor
+    // created used to answer for all of them)
+    const before = { gu: await runIdOf(a.page, 'gu2020'), mid: await runIdOf(a.page, 'mid'), dropped: await runIdOf(a.page, 'dropped') };
+    await a.page.locator(`[data-testid="cell"][data-cell-id="${gu}"] .monaco-editor .view-lines`).click();
+    await a.page.keyboard.press('Shift+Enter');
+    await expect.poll(() => runIdOf(a.page, 'gu2020'), { timeout: 20_000 }).toBeGreaterThan(before.gu);
+    await waitStatus(a.page, 'gu2020', 'done');
+    const afterShift = await runIdOf(a.page, 'gu2020');
+    await a.page.keyboard.press('Control+Enter');
+    await expect.poll(() => runIdOf(a.page, 'gu2020'), { timeout: 20_000 }).toBeGreaterThan(afterShift);
+    await waitStatus(a.page, 'gu2020', 'done');
+    // the text did not change: no newline was typed, and an unrelated cell did not run
+    expect(await a.page.evaluate((id) => (window as any).__madangEditors.get(id).getValue() as string, gu)).toBe(gu2020Sql);
+    expect(await runIdOf(a.page, 'mid')).toBe(before.mid);
+    expect(await runIdOf(a.page, 'dropped')).toBe(before.dropped);
+    await a.page.getByTestId('run-all').click();
+    await expect.poll(() => runIdOf(a.page, 'mid'), { timeout: 30_000 }).toBeGreaterThan(before.mid);
+    await waitStatus(a.page, 'mid', 'done', 90_000);
+    await waitStatus(a.page, 'ten_million', 'done', 90_000);
+    expect(await runIdOf(a.page, 'gu2020')).toBeGreaterThan(afterShift + 1);
+  });
+
+  it('a long query shows its elapsed time while the page keeps answering; editing it cancels the stale run', async () => {
+    const scratch = await cellIdOf(a.page, 'scratch');
+    await retype(a.page, scratch, 'SELECT sum(range % 7) AS s FROM range(100000000000)');
+    const status = output(a.page, scratch).getByTestId('cell-status');
+    await expect.poll(() => output(a.page, scratch).getAttribute('data-status'), { timeout: 30_000 }).toBe('running');
+    await expect.poll(() => status.textContent()).toMatch(/실행 중 \d+\.\d초/);
+    const shown = await status.textContent();
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).not.toBe(shown);
+    // the page answers while DuckDB works: a person can scroll and select in another grid
+    const gu = await cellIdOf(a.page, 'gu2020');
+    await output(a.page, gu).locator('[data-testid="result-grid-row"][data-row="0"] [role="gridcell"]').nth(0).click();
+    await expect.poll(() => output(a.page, gu).locator('.is-selected').count()).toBe(1);
+    expect(await output(a.page, scratch).getAttribute('data-status')).toBe('running');
+    await retype(a.page, scratch, 'SELECT 42 AS answer');
+    await waitStatus(a.page, 'scratch', 'done', 30_000);
+    expect(await gridRow(a.page, scratch, 0)).toEqual(['42']);
     a.assertClean(expectedConsole);
   });
 });
