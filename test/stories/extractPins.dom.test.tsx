@@ -65,3 +65,17 @@ describe('extract line', () => {
     expect(mounted.container.querySelector('[data-testid="extract-newer"]')).toBeNull();
   });
 });
+
+describe('publish request versions', () => {
+  it('reports only ready loads of the refs the notebook names now, by table name', async () => {
+    const { browserExtractVersions } = await import('../../client/components/publish/PublishDialog.tsx');
+    const loaded = {
+      'bike@2': { phase: 'ready', version: 2 },
+      'bike@3': { phase: 'downloading', version: 3 },
+      air: { phase: 'ready', version: 7 },
+      gone: { phase: 'ready', version: 1 },
+    };
+    expect(browserExtractVersions(loaded, ['bike@3', 'air'])).toEqual({ air: 7 });
+    expect(browserExtractVersions(loaded, ['bike@2', 'air'])).toEqual({ bike: 2, air: 7 });
+  });
+});

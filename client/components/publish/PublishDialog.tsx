@@ -12,6 +12,7 @@ import { parseChartSpec } from '../../../shared/chartSpec.ts';
 import { canInWorkspace } from '../../../shared/roles.ts';
 import { listCells, readMeta, type CellSnapshot } from '../../../shared/schema/notebook.ts';
 import type { PublishRequest } from '../../../shared/stories/model.ts';
+import { extractRefName } from '../../../shared/extracts.ts';
 import { HttpError } from '../../api/http.ts';
 import { useRuntimeSnapshot } from '../../runtime/notebookRuntime.ts';
 import { useCurrentUserStore } from '../../state/currentUser.ts';
@@ -54,10 +55,17 @@ function Flags({ flagged, lang }: { flagged: FlaggedFigureView[]; lang: 'ko' | '
   );
 }
 
-/** Versions of the extracts this browser has loaded (name -> version), for the server's consistency check. */
-export function browserExtractVersions(loaded: Record<string, { name: string; phase: string; version: number | null }>): Record<string, number> {
+/**
+ * Versions this browser computed on (name -> version), for the server's consistency check. Loads
+ * are keyed by ref, so after a pin moves the old ref's load may still be listed: only the refs the
+ * notebook names now count.
+ */
+export function browserExtractVersions(loaded: Record<string, { phase: string; version: number | null }>, refs: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const p of Object.values(loaded)) if (p.phase === 'ready' && p.version !== null) out[p.name] = p.version;
+  for (const ref of refs) {
+    const p = loaded[ref];
+    if (p?.phase === 'ready' && p.version !== null) out[extractRefName(ref)] = p.version;
+  }
   return out;
 }
 
@@ -122,7 +130,7 @@ export function PublishDialog({ notebookId, doc, isOwner, onClose }: { notebookI
         : byId.get(p.cellId)?.kind === 'sql' ? { cellId: p.cellId, caption: { ko: p.captionKo, en: p.captionEn } } : { cellId: p.cellId }),
       // The server publishes on the versions the notebook pins; these (what this browser computed
       // on) only let it refuse when the author has not seen those numbers.
-      extractVersions: browserExtractVersions(loadedExtracts),
+      extractVersions: browserExtractVersions(loadedExtracts, readMeta(doc).extracts),
     };
     setBusy(true);
     try {
