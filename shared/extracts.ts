@@ -4,6 +4,7 @@
  * holds the wire types (zod, checked where the client reads them) and the pure naming rules.
  */
 import { z } from 'zod';
+import type { Bilingual } from './errors.ts';
 
 export const extractKinds = ['public', 'sanitised'] as const;
 export type ExtractKind = (typeof extractKinds)[number];
@@ -87,4 +88,38 @@ export function formatExtractRef(ref: ExtractRef): string {
 /** The table name a ref registers under (the ref itself when malformed, so errors can name it). */
 export function extractRefName(ref: string): string {
   return parseExtractRef(ref)?.name ?? ref;
+}
+
+export type ExtractVersionChoice =
+  | { ok: true; version: ExtractVersion; latest: ExtractVersion | null }
+  | { ok: false; error: Bilingual; latest: ExtractVersion | null };
+
+/**
+ * Which version a notebook's ref loads: the pinned one when the ref pins (it must exist and not be
+ * withdrawn: computing on other rows than the notebook says would be silently wrong), else the
+ * newest live one. `latest` (the newest live version) lets the page offer "update to vN".
+ */
+export function chooseExtractVersion(versions: readonly ExtractVersion[], ref: string): ExtractVersionChoice {
+  const parsed = parseExtractRef(ref);
+  const latest = latestVersion(versions);
+  if (!parsed) {
+    return { ok: false, latest, error: { ko: `추출본 이름이 올바르지 않습니다: ${ref}`, en: `not a valid extract reference: ${ref}` } };
+  }
+  const { name, version } = parsed;
+  const moveTo = latest
+    ? { ko: ` 편집자에게 노트북을 버전 ${latest.version}(으)로 옮겨 달라고 요청하세요.`, en: `; ask an editor to move the notebook to version ${latest.version}` }
+    : { ko: ' 사용할 수 있는 버전이 없으니 데이터 관리자에게 문의하세요.', en: '; no version is available now: ask a data steward' };
+  if (version === null) {
+    return latest
+      ? { ok: true, version: latest, latest }
+      : { ok: false, latest, error: { ko: `추출본을 찾을 수 없습니다: ${name}`, en: `extract not found: ${name}` } };
+  }
+  const pinned = versions.find((v) => v.version === version);
+  if (!pinned) {
+    return { ok: false, latest, error: { ko: `추출본 ${name}에 버전 ${version}이(가) 없습니다.${moveTo.ko}`, en: `extract ${name} has no version ${version}${moveTo.en}` } };
+  }
+  if (pinned.withdrawnAt !== null) {
+    return { ok: false, latest, error: { ko: `추출본 ${name}의 버전 ${version}은(는) 철회되었습니다.${moveTo.ko}`, en: `version ${version} of extract ${name} was withdrawn${moveTo.en}` } };
+  }
+  return { ok: true, version: pinned, latest };
 }

@@ -1,19 +1,29 @@
 /**
- * Extracts into the browser's engine: for each name the notebook lists, ask the server for the
- * newest version, then take its Arrow IPC stream from the browser cache (Cache Storage, keyed by
+ * Extracts into the browser's engine: for each ref the notebook lists (`name`, or `name@3` pinned),
+ * ask the server for the versions and pick one (`chooseExtractVersion`: the pinned one, else the
+ * newest live one), then take its Arrow IPC stream from the browser cache (Cache Storage, keyed by
  * the content hash: a reload downloads nothing, a new version downloads once) or download it with
  * progress (bytes and ETA; `X-Uncompressed-Length` is the total the reader sees after gzip), and
  * register it as a table under the extract's name. A download that breaks off halfway is an
- * error the person can retry; nothing half-downloaded is cached.
+ * error the person can retry; nothing half-downloaded is cached. A pin to a missing or withdrawn
+ * version is an error naming the extract and version and what to do.
+ *
+ * The engine may still be starting: the sink is awaited only to register, so on a cold page the
+ * version list and the cache read overlap the engine's download and compile.
  */
-import { extractArrowPath, extractVersionsSchema, latestVersion, type ExtractVersion } from '../../shared/extracts.ts';
+import { chooseExtractVersion, extractArrowPath, extractRefName, extractVersionsSchema, type ExtractVersion } from '../../shared/extracts.ts';
 import type { Bilingual } from '../../shared/errors.ts';
 import { request, HttpError } from '../api/http.ts';
+import { mark } from './marks.ts';
 
 export interface ExtractProgress {
+  /** The extract (and table) name, without any `@version`. */
   name: string;
   phase: 'checking' | 'downloading' | 'registering' | 'ready' | 'error';
+  /** The version loaded (the pinned one, or the newest live one for an unpinned ref). */
   version: number | null;
+  /** The newest live version on the server (null before the list is read, or when none is live). */
+  latestVersion: number | null;
   contentHash: string | null;
   loadedBytes: number;
   totalBytes: number | null;
@@ -88,10 +98,14 @@ function describe(err: unknown): Bilingual {
   return halfway;
 }
 
-/** Loads one extract; `report` gets every progress change. Resolves with the final progress. */
-export async function loadExtract(name: string, sink: ArrowSink, report: (p: ExtractProgress) => void): Promise<ExtractProgress> {
+/**
+ * Loads one extract by ref (`name` or `name@version`); `report` gets every progress change.
+ * Resolves with the final progress (never rejects: failures end in phase `error`).
+ */
+export async function loadExtract(ref: string, sink: ArrowSink | Promise<ArrowSink>, report: (p: ExtractProgress) => void): Promise<ExtractProgress> {
+  const name = extractRefName(ref);
   let p: ExtractProgress = {
-    name, phase: 'checking', version: null, contentHash: null, loadedBytes: 0, totalBytes: null,
+    name, phase: 'checking', version: null, latestVersion: null, contentHash: null, loadedBytes: 0, totalBytes: null,
     startedAt: performance.now(), fromCache: false, rowCount: null,
   };
   const set = (next: Partial<ExtractProgress>) => {
@@ -101,10 +115,13 @@ export async function loadExtract(name: string, sink: ArrowSink, report: (p: Ext
   set({});
   try {
     const { versions } = await request(`/api/extracts/${encodeURIComponent(name)}`, { schema: extractVersionsSchema });
-    const v = latestVersion(versions);
-    if (!v) throw new HttpError(404, 'not_found', { ko: `추출본을 찾을 수 없습니다: ${name}`, en: `extract not found: ${name}` });
+    const choice = chooseExtractVersion(versions, ref);
+    set({ latestVersion: choice.latest?.version ?? null });
+    if (!choice.ok) throw new HttpError(404, 'not_found', choice.error);
+    const v = choice.version;
     set({ version: v.version, contentHash: v.contentHash, rowCount: v.rowCount, attribution: v.attribution });
     let bytes = await readCached(v.contentHash);
+    mark(`extract-bytes:${name}`);
     if (bytes) set({ fromCache: true, loadedBytes: bytes.byteLength, totalBytes: bytes.byteLength });
     else {
       set({ phase: 'downloading', startedAt: performance.now() });
@@ -132,7 +149,14 @@ export async function loadExtract(name: string, sink: ArrowSink, report: (p: Ext
       await writeCached(v.contentHash, bytes);
     }
     set({ phase: 'registering' });
-    await sink.registerArrow(name, bytes);
+    let target: ArrowSink;
+    try {
+      target = await sink;
+    } catch {
+      throw new HttpError(0, 'internal', { ko: '분석 엔진을 시작하지 못해 추출본을 올리지 못했습니다. 다시 시도해 주세요.', en: 'the analysis engine did not start, so the extract could not be loaded; try again' });
+    }
+    await target.registerArrow(name, bytes);
+    mark(`extract-ready:${name}`);
     set({ phase: 'ready' });
   } catch (err) {
     set({ phase: 'error', error: describe(err) });

@@ -38,7 +38,7 @@ export function createNotebookRuntime(doc: Y.Doc): NotebookRuntime {
       const { getEngine } = await import('../duckdb/duckdbClient.ts');
       return engineApi(await getEngine(onProgress));
     },
-    loadExtract: (name, api, report) => loadExtract(name, api, report),
+    loadExtract: (ref, api, report) => loadExtract(ref, api, report),
   });
 }
 
@@ -115,8 +115,10 @@ export function useCellResult(cellNameOrId: string, options: { withTable?: boole
   const [table, setTable] = useState<{ key: string; table: Table } | null>(null);
   const key = result?.key ?? null;
   const withTable = options.withTable !== false;
+  // A result whose first window holds every row needs no second read.
+  const complete = result?.firstRows && result.firstRows.numRows === result.rowCount ? result.firstRows : null;
   useEffect(() => {
-    if (!runtime || !result || !withTable) return;
+    if (!runtime || !result || !withTable || complete) return;
     let live = true;
     void runtime.engine().then((api) => api.window(result.table, { offset: 0, limit: chartRowLimit })).then((t) => {
       if (live) setTable({ key: result.key, table: t });
@@ -132,7 +134,7 @@ export function useCellResult(cellNameOrId: string, options: { withTable?: boole
     status: state.status,
     state,
     result,
-    table: table && table.key === key ? table.table : null,
+    table: complete && withTable ? complete : table && table.key === key ? table.table : null,
     rowCount: result?.rowCount ?? null,
     columns: result?.columns ?? [],
     error: state.status === 'error' ? state.error.message : null,

@@ -28,12 +28,17 @@ import type { ExtractProgress } from '../duckdb/extractLoader.ts';
 import type { LocalTable } from '../duckdb/localFiles.ts';
 import type { EngineProgress } from '../duckdb/duckdbClient.ts';
 import { resultTableName, type ColumnInfo, type EngineApi } from './engineApi.ts';
+import type { Table } from 'apache-arrow';
+import type { SqlTokens } from '../../shared/reactivity/params.ts';
+import { mark } from '../duckdb/marks.ts';
 
 export interface CellResultInfo {
   key: string;
   table: string;
   rowCount: number;
   columns: ColumnInfo[];
+  /** The first `windowRows` rows in table order, read with the result (the grid shows them at once). */
+  firstRows: Table | null;
 }
 
 export interface CellRuntimeView {
@@ -58,7 +63,8 @@ export interface RuntimeDeps {
   analyse(sqls: string[]): Promise<SqlAnalysisResult[]>;
   /** Starts (or returns) the engine; reports loading progress. */
   engine(onProgress: (p: EngineProgress) => void): Promise<EngineApi>;
-  loadExtract(name: string, engine: EngineApi, report: (p: ExtractProgress) => void): Promise<ExtractProgress>;
+  /** Loads the extract a ref names into the engine (awaited only to register: the list and cache read go first). */
+  loadExtract(ref: string, engine: Promise<EngineApi>, report: (p: ExtractProgress) => void): Promise<ExtractProgress>;
   /** Quiet time after the last edit before a changed cell re-runs. */
   debounceMs?: number;
   now?: () => number;
@@ -95,6 +101,8 @@ export class NotebookRuntime {
   /** cellId -> key of its last failed run: not retried until something changes (or Run). */
   private failedKeys = new Map<string, string>();
   private lru: string[] = []; // result tables, most recent last
+  /** SQL text -> its tokens (for `$name` rewriting), so an input change does not ask the worker again. */
+  private tokens = new Map<string, SqlTokens>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private destroyed = false;
   private readonly unobserve: () => void;
@@ -193,10 +201,29 @@ export class NotebookRuntime {
     this.schedule(0);
   }
 
+  /** Starts loading each ref not loaded yet. Loads are keyed by ref: moving a pin loads that version. */
+  private startExtractLoads(refs: readonly string[]): void {
+    for (const ref of refs) {
+      if (this.extractLoads.has(ref)) continue;
+      const load = this.deps.loadExtract(ref, this.engine(), (p) => this.store.setState({ extracts: { ...this.store.getState().extracts, [ref]: p } }));
+      this.extractLoads.set(ref, load);
+      void load.then(() => {
+        this.store.setState({ catalogVersion: this.store.getState().catalogVersion + 1 });
+        this.schedule(0);
+      });
+    }
+  }
+
   /** Resolves once nothing is queued or running. */
   whenIdle(): Promise<void> {
     if (!this.pumping && !this.timer) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** The first rows of a result table, if a current result carries them (the grid's first window). */
+  firstRowsOf(table: string): Table | null {
+    for (const c of Object.values(this.store.getState().cells)) if (c.result?.table === table && c.result.firstRows) return c.result.firstRows;
+    return null;
   }
 
   cellIdByName(name: string): string | undefined {
@@ -271,10 +298,21 @@ export class NotebookRuntime {
       this.store.setState({ cells: Object.fromEntries(Object.entries(cellsState).filter(([id]) => present.has(id) && !blank.has(id))) });
     }
 
+    // `meta.extracts` holds refs (`name` or `name@version`); tables are registered under the name.
+    const extractRefs = meta.extracts;
+    // A notebook with SQL to run will need the engine and the extracts it lists: start them now, so
+    // the engine's download and compile, each extract's version list and cache read, and the SQL
+    // analysis below overlap instead of following one another (the cold page's first result).
+    if (sqlCells.length > 0) {
+      this.engine().catch(() => undefined); // a failure is reported below, where the engine is awaited
+      this.startExtractLoads(extractRefs);
+    }
+
     const missing = [...new Set(sqlCells.map((c) => c.source).filter((s) => !this.analyses.has(s)))];
     if (missing.length > 0) {
       try {
         const results = await this.deps.analyse(missing);
+        mark('analysed');
         missing.forEach((sql, i) => this.analyses.set(sql, results[i]!));
       } catch (err) {
         for (const c of sqlCells) if (!this.analyses.has(c.source)) {
@@ -285,8 +323,6 @@ export class NotebookRuntime {
     }
     if (sqlCells.length === 0) return;
 
-    // `meta.extracts` holds refs (`name` or `name@version`); tables are registered under the name.
-    const extractRefs = meta.extracts;
     const extractNames = extractRefs.map(extractRefName);
     const localNames = this.store.getState().locals.map((l) => l.name);
     const graphCells: GraphCellInput[] = this.cells.flatMap((c): GraphCellInput[] => {
@@ -321,17 +357,7 @@ export class NotebookRuntime {
       for (const id of sqlToRun) this.patch(id, { state: { status: 'error', runId: ++this.runSeq, error: { message: `the analysis engine did not start: ${(err as Error).message}`, ko: '분석 엔진을 시작하지 못했습니다', line: null } } });
       return;
     }
-    // Loads are keyed by ref: moving a pin to another version loads that version.
-    for (const ref of extractRefs) {
-      if (neededSources.has(extractRefName(ref).toLowerCase()) && !this.extractLoads.has(ref)) {
-        const load = this.deps.loadExtract(ref, api, (p) => this.store.setState({ extracts: { ...this.store.getState().extracts, [ref]: p } }));
-        this.extractLoads.set(ref, load);
-        void load.then(() => {
-          this.store.setState({ catalogVersion: this.store.getState().catalogVersion + 1 });
-          this.schedule(0);
-        });
-      }
-    }
+    this.startExtractLoads(extractRefs.filter((ref) => neededSources.has(extractRefName(ref).toLowerCase())));
 
     // Keys in topological order; a cell whose inputs are not ready waits (queued) or fails.
     const keys = new Map<string, string>();
@@ -469,41 +495,32 @@ export class NotebookRuntime {
     this.apply(item.id, { type: 'start', runId, at: now() });
     const table = resultTableName(item.key);
     this.running = { cellId: item.id, key: item.key, runId, fingerprint: this.fingerprint(item.id) };
+    const cell = this.cells.find((c) => c.id === item.id);
+    const viewName = cell?.name ? cell.name : null;
     try {
-      const cached = !forced && this.lru.includes(table) && (await api.tableExists(table));
-      if (!cached) {
-        // The tokenizer is needed only to rewrite `$name` parameters.
-        const tokens = item.paramNames.length > 0 ? await api.tokenize(item.sql) : { offsets: [], types: [] };
-        const values = new Map(item.paramNames.map((n, i) => [n, item.paramValues[i]]));
-        const listValues = new Map<string, string>();
-        const rewritten = toPositionalParams(item.sql.replace(/;\s*$/, ''), tokens, (name, ref) => {
-          const v = values.get(name);
-          if (!Array.isArray(v)) return ref;
-          const lp = listParam(v, ref);
-          listValues.set(name, lp.value);
-          return lp.sql;
-        });
-        const bound = bindValues(rewritten.names, new Map([...values].map(([k, v]) => [k, listValues.get(k) ?? normaliseParam(v)])));
-        if (!bound.ok) throw new Error(`missing input: ${bound.missing.map((m) => `$${m}`).join(', ')}`);
-        await api.materialise(table, rewritten.sql, bound.values);
+      // A cached result table: one exchange shows it; if it has gone (dropped elsewhere), run.
+      let shown = !forced && this.lru.includes(table) ? await api.present(table, viewName).catch(() => null) : null;
+      if (!shown) {
+        const { sql, params } = await this.bind(api, item);
+        await api.materialise(table, sql, params);
+        if (!this.isCurrentRun(item.id, runId)) return; // superseded while it ran: not shown (the table stays cached)
+        shown = await api.present(table, viewName);
       }
-      if (this.view(item.id).state.status !== 'running' || (this.view(item.id).state as { runId: number }).runId !== runId) {
-        return; // superseded while it ran: the result is not shown (the table stays cached)
-      }
-      const { rowCount, columns } = await api.describe(table);
       this.touch(table);
-      const cell = this.cells.find((c) => c.id === item.id);
-      if (cell?.name) {
-        await api.setView(cell.name, table);
-        this.views.set(item.id, cell.name);
-      }
-      this.apply(item.id, { type: 'finish', runId, at: now(), rowCount, resultKey: item.key });
-      this.patch(item.id, { result: { key: item.key, table, rowCount, columns } });
-      this.store.setState({ catalogVersion: this.store.getState().catalogVersion + 1 });
+      if (viewName) this.views.set(item.id, viewName);
+      mark('first-result');
+      const { rowCount, columns, firstRows } = shown;
+      // One store update (one React commit): status, result with its first rows, catalog version.
+      const t = transitionCell(this.view(item.id).state, { type: 'finish', runId, at: now(), rowCount, resultKey: item.key });
+      const st = this.store.getState();
+      this.store.setState({
+        cells: { ...st.cells, [item.id]: { state: t.state, result: { key: item.key, table, rowCount, columns, firstRows } } },
+        catalogVersion: st.catalogVersion + 1,
+      });
       await this.evict(api);
     } catch (err) {
       const message = readableEngineError(err instanceof Error ? err.message : String(err));
-      const cancelled = /interrupt/i.test(message);
+      const cancelled = /interrupt|query was canceled/i.test(message);
       if (cancelled) this.apply(item.id, { type: 'cancel', runId });
       else {
         this.failedKeys.set(item.id, item.key);
@@ -512,6 +529,37 @@ export class NotebookRuntime {
     } finally {
       if (this.running?.runId === runId) this.running = null;
     }
+  }
+
+  private isCurrentRun(cellId: string, runId: number): boolean {
+    const st = this.view(cellId).state;
+    return st.status === 'running' && st.runId === runId;
+  }
+
+  /** The cell's SQL with `$name` parameters made positional (list values spliced as lists) and their values. */
+  private async bind(api: EngineApi, item: { sql: string; paramNames: string[]; paramValues: unknown[] }): Promise<{ sql: string; params: unknown[] }> {
+    // The tokenizer is needed only to rewrite `$name` parameters; its answer depends on the text only.
+    let tokens: SqlTokens = { offsets: [], types: [] };
+    if (item.paramNames.length > 0) {
+      const cached = this.tokens.get(item.sql);
+      tokens = cached ?? await api.tokenize(item.sql);
+      if (!cached) {
+        if (this.tokens.size >= 64) this.tokens.delete(this.tokens.keys().next().value!);
+        this.tokens.set(item.sql, tokens);
+      }
+    }
+    const values = new Map(item.paramNames.map((n, i) => [n, item.paramValues[i]]));
+    const listValues = new Map<string, string>();
+    const rewritten = toPositionalParams(item.sql.replace(/;\s*$/, ''), tokens, (name, ref) => {
+      const v = values.get(name);
+      if (!Array.isArray(v)) return ref;
+      const lp = listParam(v, ref);
+      listValues.set(name, lp.value);
+      return lp.sql;
+    });
+    const bound = bindValues(rewritten.names, new Map([...values].map(([k, v]) => [k, listValues.get(k) ?? normaliseParam(v)])));
+    if (!bound.ok) throw new Error(`missing input: ${bound.missing.map((m) => `$${m}`).join(', ')}`);
+    return { sql: rewritten.sql, params: bound.values };
   }
 
   private touch(table: string): void {

@@ -7,13 +7,14 @@
  * Header: column name and DuckDB type; a click sorts (re-query with ORDER BY: asc, desc, off).
  * Click selects a cell, Shift+click a range, Ctrl/Cmd+C copies it as tab-separated text.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type UIEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type UIEvent } from 'react';
 import type { Table } from 'apache-arrow';
-import type { ColumnInfo, EngineApi, WindowRequest } from '../../runtime/engineApi.ts';
+import { windowRows, type ColumnInfo, type EngineApi, type WindowRequest } from '../../runtime/engineApi.ts';
+import { useRuntimeInstance } from '../../runtime/notebookRuntime.ts';
 import { useOutputText } from './outputText.ts';
 
 export const rowHeight = 26;
-const blockSize = 200;
+const blockSize = windowRows; // block 0 arrives with the run's result
 const maxBlocks = 24;
 const maxSpacer = 4_000_000; // px; browsers clamp element heights a little above 33M
 const viewportMax = 360;
@@ -60,6 +61,7 @@ export function firstRowAt(scrollTop: number, rowCount: number, viewport: number
 
 export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }: ResultGridProps) {
   const { t } = useOutputText();
+  const runtime = useRuntimeInstance();
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   // Rows are cached per (result, order): a new order never shows the previous order's rows.
@@ -71,15 +73,24 @@ export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }
   const visibleCount = Math.min(rowCount - first, Math.ceil(viewport / rowHeight) + 1);
   const orderKey = orderBy ? `${orderBy.column}:${orderBy.descending}` : '';
   const cacheKey = `${table}|${orderKey}`;
-  if (cache.current.key !== cacheKey) cache.current = { key: cacheKey, blocks: new Map(), inFlight: new Set() };
+  if (cache.current.key !== cacheKey) {
+    cache.current = { key: cacheKey, blocks: new Map(), inFlight: new Set() };
+    // The run read the first rows with its result: shown in the same commit as the "done" status.
+    const first = orderKey === '' ? runtime?.firstRowsOf(table) : null;
+    if (first) cache.current.blocks.set(0, rowsOf(first));
+  }
 
-  // A new result or order: forget loaded rows and go back to the top.
-  useEffect(() => {
+  // A new result or order: forget the selection and go back to the top. Adjusted during render
+  // (not in an effect), so a new result costs no second React commit.
+  const [shownKey, setShownKey] = useState(cacheKey);
+  if (shownKey !== cacheKey) {
+    setShownKey(cacheKey);
     setSelection(null);
     setScrollTop(0);
-    if (scroller.current) scroller.current.scrollTop = 0;
-    setVersion((v) => v + 1);
-  }, [table, orderKey]);
+  }
+  useLayoutEffect(() => {
+    if (scroller.current && scroller.current.scrollTop !== 0) scroller.current.scrollTop = 0;
+  }, [cacheKey]);
 
   const load = useCallback((block: number) => {
     const c = cache.current;
