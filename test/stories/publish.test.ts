@@ -12,6 +12,8 @@ import { addTripsExtract, cellId, cellsOf, storyNotebookMd } from './fixtures.ts
 import type { CellSnapshot } from '../../shared/schema/notebook.ts';
 import type { ExtractCatalog } from '../../server/extracts/catalog.ts';
 import * as Y from 'yjs';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
 import { extractVersionIndex, pinExtractRefs } from '../../server/extracts/pins.ts';
 import { NotebookService, loadDocFromStore } from '../../server/notebooks/service.ts';
 import { MadangError } from '../../shared/errors.ts';
@@ -402,6 +404,39 @@ describe('pinned extract versions', () => {
     expect(await storyPage(res.json().url)).toMatch(new RegExp(`<code>trips</code> v${newer} `));
   });
 
+  it('publishes on the live room doc: a pin moved by a connected collaborator counts at once', async () => {
+    const added = await addTripsExtract(server.server, server.dataDir, { seed: 10 });
+    await added.catalog.close();
+    class CookieWebSocket extends WebSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols, { headers: { cookie: owner.cookie! } });
+      }
+    }
+    const doc = new Y.Doc();
+    const provider = new WebsocketProvider(`${server.url.replace(/^http/, 'ws')}/collab`, pinnedId, doc, {
+      WebSocketPolyfill: CookieWebSocket as unknown as typeof globalThis.WebSocket, disableBc: true,
+    });
+    try {
+      await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
+      expect(readMeta(doc).extracts).toEqual([`trips@${newer}`]);
+      setExtractPin(doc, 'trips', added.version);
+      // Stored before relayed: once storage has it, the live room doc has it.
+      for (let i = 0; i < 200; i++) {
+        const stored = await loadDocFromStore(server.server.store, pinnedId);
+        const seen = readMeta(stored).extracts[0];
+        stored.destroy();
+        if (seen === `trips@${added.version}`) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const res = await owner.post(`/api/notebooks/${pinnedId}/story/publish`, { ...pinnedBase, cells: [{ cellId: byGuOf() }] });
+      expect(res.status, res.text).toBe(201);
+      expect(await storyPage(res.json().url)).toMatch(new RegExp(`<code>trips</code> v${added.version} `));
+    } finally {
+      provider.destroy();
+      doc.destroy();
+    }
+  });
+
   it('a second notebook publishing under a taken title gets the next free address, and the author is told', async () => {
     const res = await owner.post('/api/notebooks/import', { markdown: storyNotebookMd });
     const otherCells = await cellsOf(server.server, res.json().id);
@@ -423,13 +458,15 @@ describe('pinned extract versions', () => {
         doc.destroy();
       }
     };
+    const latest = Math.max(...(await extractVersionIndex(server.server.db).versions('trips')).filter((v) => v.withdrawnAt === null).map((v) => v.version));
+    expect(latest).toBeGreaterThanOrEqual(newer);
     const unpinned = await notebooks.importMarkdown(storyNotebookMd);
-    expect(await metaOf(unpinned.id)).toEqual([`trips@${newer}`]);
+    expect(await metaOf(unpinned.id)).toEqual([`trips@${latest}`]);
     const kept = await notebooks.importMarkdown(storyNotebookMd.replace('  - trips\n', `  - trips@${newer}\n  - not_here_yet\n`));
     expect(await metaOf(kept.id)).toEqual([`trips@${newer}`, 'not_here_yet']);
     const missing = await notebooks.importMarkdown(storyNotebookMd.replace('  - trips\n', '  - trips@99\n')).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(MadangError);
-    expect((missing as MadangError).detail.en).toBe(`extract trips has no version 99: change it to trips@${newer} (the newest version) in the file's extracts, or drop the @version, and import again.`);
+    expect((missing as MadangError).detail.en).toBe(`extract trips has no version 99: change it to trips@${latest} (the newest version) in the file's extracts, or drop the @version, and import again.`);
     const withdrawn = await notebooks.importMarkdown(storyNotebookMd.replace('  - trips\n', '  - trips@1\n')).catch((e: unknown) => e);
     expect((withdrawn as MadangError).detail.en).toMatch(/^extract trips v1 has been withdrawn \(\d{4}-\d{2}-\d{2}\): change it to trips@/);
     expect((withdrawn as MadangError).detail.ko).toContain('회수');
