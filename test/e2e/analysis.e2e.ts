@@ -288,6 +288,8 @@ describe('issue 3: results, editor help and bad input', () => {
     const [[count, distinct, ordered, first]] = await nativeRows(`SELECT count(*), count(DISTINCT i), bool_and(i = 449999 - file_row_number),
       min_by(label, file_row_number) FROM read_parquet('${pqFile}', file_row_number = true)`) as [[number, number, boolean, string]];
     expect([count, distinct, ordered, first]).toEqual([450_000, 450_000, true, 'r449999']);
+    // column types as in the result (the engine hands BIGINT to JS as doubles; the file says BIGINT)
+    expect(await nativeRows(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${pqFile}'))`)).toEqual([['i', 'BIGINT'], ['label', 'VARCHAR']]);
     expect(await output(a.page, id).getByTestId('download-progress').count()).toBe(0);
   });
 

@@ -73,8 +73,9 @@ export function CellOutput({ cellId, cellName }: { cellId: string; cellName: str
     progress({ rowsDone: 0, rowCount: result.rowCount });
     try {
       const api = await engine();
-      const make = kind === 'csv' ? resultCsvParts : resultParquetParts;
-      const parts = await make(api, result.table, result.rowCount, result.columns.length, orderBy, progress);
+      const parts = kind === 'csv'
+        ? await resultCsvParts(api, result.table, result.rowCount, result.columns.length, orderBy, progress)
+        : await resultParquetParts(api, result.table, result.rowCount, result.columns, orderBy, progress);
       if (kind === 'csv') download([utf8Bom, ...parts], `${baseName}.csv`, 'text/csv;charset=utf-8');
       else download(parts, `${baseName}.parquet`, 'application/vnd.apache.parquet');
     } catch (err) {

@@ -11,7 +11,8 @@
  * slices read that table in order (`LIMIT/OFFSET` over a table keeps insertion order, as the grid
  * relies on), instead of sorting the whole result again for every slice.
  */
-import type { EngineApi, WindowRequest } from '../../runtime/engineApi.ts';
+import type { Table } from 'apache-arrow';
+import type { ColumnInfo, EngineApi, WindowRequest } from '../../runtime/engineApi.ts';
 import { quoteIdent } from '../../runtime/engineApi.ts';
 
 export interface ExportSlice {
@@ -90,9 +91,35 @@ export async function resultCsvParts(api: EngineApi, table: string, rowCount: nu
   });
 }
 
+type ArrowModule = typeof import('apache-arrow');
+
+/**
+ * The engine hands BIGINT columns to JS as doubles (`castBigIntToDouble`, so the grid and charts
+ * get plain numbers); a Parquet file should say BIGINT again, or ids and counts arrive in other
+ * tools as 12.0. Values beyond 2^53 were already rounded by that cast and stay rounded.
+ */
+export function withIntegerTypes(t: Table, columns: readonly ColumnInfo[], arrow: Pick<ArrowModule, 'Field' | 'Int64' | 'RecordBatch' | 'Schema' | 'Struct' | 'Table' | 'Type' | 'makeData'>): Table {
+  const fix = t.schema.fields.map((f, i) => columns[i]?.type === 'BIGINT' && f.type.typeId === arrow.Type.Float);
+  if (!fix.includes(true)) return t;
+  // (Table.setChildAt keeps the old field type in the schema in apache-arrow 17, so the batches
+  // are rebuilt here: same null bitmaps, integer values.)
+  const fields = t.schema.fields.map((f, i) => (fix[i] ? new arrow.Field(f.name, new arrow.Int64(), f.nullable, f.metadata) : f));
+  const schema = new arrow.Schema(fields, t.schema.metadata);
+  const batches = t.batches.map((b) => {
+    const children = b.data.children.map((d, i) => {
+      if (!fix[i]) return d;
+      const ints = BigInt64Array.from(d.values as Float64Array, (v) => (Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n));
+      return arrow.makeData({ type: new arrow.Int64(), offset: d.offset, length: d.length, nullCount: d.nullCount, nullBitmap: d.nullBitmap, data: ints });
+    });
+    return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(fields), length: b.numRows, nullCount: 0, children }));
+  });
+  return new arrow.Table(schema, batches);
+}
+
 /** The whole result as Parquet, written by parquet-wasm's streaming writer from Arrow slices. */
-export async function resultParquetParts(api: EngineApi, table: string, rowCount: number, columnCount: number, orderBy: WindowRequest['orderBy'], onProgress: (p: ExportProgress) => void): Promise<Uint8Array[]> {
-  const [{ tableToIPC }, pw, { default: wasmUrl }] = await Promise.all([
+export async function resultParquetParts(api: EngineApi, table: string, rowCount: number, columns: readonly ColumnInfo[], orderBy: WindowRequest['orderBy'], onProgress: (p: ExportProgress) => void): Promise<Uint8Array[]> {
+  const columnCount = columns.length;
+  const [arrow, pw, { default: wasmUrl }] = await Promise.all([
     import('apache-arrow'), import('parquet-wasm/esm'), import('parquet-wasm/esm/parquet_wasm_bg.wasm?url'),
   ]);
   await pw.default({ module_or_path: wasmUrl });
@@ -106,8 +133,8 @@ export async function resultParquetParts(api: EngineApi, table: string, rowCount
           controller.close();
           return;
         }
-        const arrow = await api.window(source, { offset: s.offset, limit: s.limit, orderBy: null });
-        for (const batch of pw.Table.fromIPCStream(tableToIPC(arrow, 'stream')).recordBatches()) controller.enqueue(batch);
+        const slice = withIntegerTypes(await api.window(source, { offset: s.offset, limit: s.limit, orderBy: null }), columns, arrow);
+        for (const batch of pw.Table.fromIPCStream(arrow.tableToIPC(slice, 'stream')).recordBatches()) controller.enqueue(batch);
         onProgress({ rowsDone: s.offset + s.limit, rowCount });
       },
     });
