@@ -1,0 +1,91 @@
+/**
+ * The run path of a SQL cell against real DuckDB-WASM (async API, in-process worker): what a run
+ * costs in worker messages (each one a round trip the page waits for), what it hands the grid,
+ * that row-id windows over a result table are exactly the LIMIT/OFFSET windows, that a
+ * parameterised run commits its table, and that a long run is cancelled.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { engineApi, windowRows, windowSql, type EngineApi } from '../../client/runtime/engineApi.ts';
+import { openInProcessEngine, type InProcessEngine } from './asyncWasmDuck.ts';
+
+let duck: InProcessEngine;
+let api: EngineApi;
+
+beforeAll(async () => {
+  duck = await openInProcessEngine();
+  api = engineApi(duck.engine);
+}, 60_000);
+
+afterEach(() => {
+  duck.posted.length = 0;
+});
+
+const rows = async (sql: string) => (await duck.engine.side.query(sql)).toArray().map((r) => r.toJSON() as Record<string, unknown>);
+
+describe('a run', () => {
+  it('is three worker messages: the materialising query, then view, types, count and first window posted together', async () => {
+    duck.posted.length = 0;
+    await api.materialise('__r_chain', `SELECT range AS i, range % 7 AS g, 'row ' || range AS label, DATE '2024-01-01' + (range % 30)::INTEGER AS day FROM range(1000)`, []);
+    const shown = await api.present('__r_chain', 'chain');
+    expect(duck.posted).toEqual(['START_PENDING_QUERY', 'RUN_QUERY', 'RUN_QUERY']);
+    expect(shown.rowCount).toBe(1000);
+    expect(shown.columns).toEqual([
+      { name: 'i', type: 'BIGINT' }, { name: 'g', type: 'BIGINT' }, { name: 'label', type: 'VARCHAR' }, { name: 'day', type: 'DATE' },
+    ]);
+    expect(shown.firstRows.numRows).toBe(windowRows);
+    expect(shown.firstRows.toArray().map((r) => (r.toJSON() as { i: number }).i)).toEqual(Array.from({ length: windowRows }, (_, k) => k));
+    // The view is the cell's name for later cells.
+    expect(await rows('SELECT count(*) AS n, max(label) AS top FROM chain')).toEqual([{ n: 1000, top: 'row 999' }]);
+  });
+
+  it('of an empty result still has its columns', async () => {
+    await api.materialise('__r_empty', 'SELECT range AS i, range::VARCHAR AS s FROM range(10) WHERE false', []);
+    const shown = await api.present('__r_empty', null);
+    expect(shown.rowCount).toBe(0);
+    expect(shown.columns.map((c) => c.name)).toEqual(['i', 's']);
+    expect(shown.firstRows.numRows).toBe(0);
+  });
+
+  it('with parameters commits its table (prepared statement, closed without a wait)', async () => {
+    duck.posted.length = 0;
+    await api.materialise('__r_params', 'SELECT range AS i FROM range(100) WHERE range < ? AND range % 2 = ?', [10, 1]);
+    const shown = await api.present('__r_params', null);
+    expect(duck.posted).toEqual(['CREATE_PREPARED', 'RUN_PREPARED', 'CLOSE_PREPARED', 'RUN_QUERY', 'RUN_QUERY']);
+    expect(shown.rowCount).toBe(5);
+    expect(await rows(`SELECT string_agg(i::VARCHAR, ',' ORDER BY i) AS v FROM __r_params`)).toEqual([{ v: '1,3,5,7,9' }]);
+  });
+
+  it('of a missing table rejects (a cached result that is gone runs again)', async () => {
+    await expect(api.present('__r_never_made', 'nope')).rejects.toThrow(/does not exist/);
+  });
+
+  it('that runs long is cancelled, and the connection keeps working', async () => {
+    const running = api.materialise('__r_slow', 'SELECT sum(hash(range)) AS s FROM range(200000000000)', []);
+    await api.cancel(); // posted behind the first slice of the pending query: the worker stops it there
+    await expect(running).rejects.toThrow(/query was canceled/i);
+    await api.materialise('__r_after', 'SELECT 42 AS answer', []);
+    expect((await api.present('__r_after', null)).rowCount).toBe(1);
+  }, 30_000);
+});
+
+describe('windows', () => {
+  it('over a result table are row-id ranges that equal LIMIT/OFFSET, across row groups and at the end', async () => {
+    // 1,000,000 rows in a scrambled order: several DuckDB row groups (122,880 rows each).
+    await api.materialise('__r_big', 'SELECT range AS i, (range * 7919) % 1000003 AS k FROM range(1000000) ORDER BY k', []);
+    for (const offset of [0, 200, 122_800, 500_000, 999_900, 999_990, 1_000_000]) {
+      const req = { offset, limit: windowRows };
+      expect(windowSql('__r_big', req)).toMatch(/WHERE rowid >= /);
+      const byRowId = (await api.window('__r_big', req)).toArray().map((r) => r.toJSON());
+      const byOffset = await rows(`SELECT * FROM __r_big LIMIT ${windowRows} OFFSET ${offset}`);
+      expect(byRowId).toEqual(byOffset);
+      expect(byRowId.length).toBe(Math.max(0, Math.min(windowRows, 1_000_000 - offset)));
+    }
+  }, 60_000);
+
+  it('sorted, or over other tables, use ORDER BY / LIMIT / OFFSET', async () => {
+    expect(windowSql('__r_big', { offset: 10, limit: 5, orderBy: { column: 'k', descending: true } })).toBe('SELECT * FROM "__r_big" ORDER BY "k" DESC NULLS LAST LIMIT 5 OFFSET 10');
+    expect(windowSql('bike_trips', { offset: 10, limit: 5 })).toBe('SELECT * FROM "bike_trips" LIMIT 5 OFFSET 10');
+    const top = (await api.window('__r_big', { offset: 0, limit: 3, orderBy: { column: 'i', descending: true } })).toArray().map((r) => (r.toJSON() as { i: number }).i);
+    expect(top).toEqual([999_999, 999_998, 999_997]);
+  }, 30_000);
+});
