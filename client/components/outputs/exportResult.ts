@@ -8,12 +8,12 @@
  * is written by parquet-wasm's streaming writer from Arrow slices of the same size.
  *
  * A sorted grid is exported in its order: the sort runs once into a temporary table, and the
- * slices read that table in order (`LIMIT/OFFSET` over a table keeps insertion order, as the grid
- * relies on), instead of sorting the whole result again for every slice.
+ * slices read that table in order (the grid's `windowSql`: row ids on result tables, `LIMIT/OFFSET`
+ * otherwise, both in insertion order), instead of sorting the whole result again for every slice.
  */
 import type { Table } from 'apache-arrow';
 import type { ColumnInfo, EngineApi, WindowRequest } from '../../runtime/engineApi.ts';
-import { quoteIdent } from '../../runtime/engineApi.ts';
+import { quoteIdent, windowSql } from '../../runtime/engineApi.ts';
 
 export interface ExportSlice {
   offset: number;
@@ -79,7 +79,8 @@ export async function resultCsvParts(api: EngineApi, table: string, rowCount: nu
     const parts: Uint8Array[] = [];
     try {
       for (const s of slices) {
-        await api.query(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS SELECT * FROM ${quoteIdent(source)} LIMIT ${s.limit} OFFSET ${s.offset}`, []);
+        // the grid's own window query (row ids on result tables), so a slice holds the rows the grid shows
+        await api.query(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${windowSql(source, { ...s, orderBy: null })}`, []);
         const csv = await api.exportCsv(view);
         parts.push(parts.length === 0 ? csv : csv.subarray(headerLength(csv)));
         onProgress({ rowsDone: s.offset + s.limit, rowCount });
