@@ -34,6 +34,8 @@ import { assertDemoSafe, demoEmailDomain, ensureDemoAccounts, hasDemoAccounts } 
 import { appendAudit } from './audit/auditLog.ts';
 // extracts (issue 3)
 import { createExtractCatalog } from './extracts/catalog.ts';
+import { extractVersionIndex, pinExtractRefs } from './extracts/pins.ts';
+import { extractRefName } from '../shared/extracts.ts';
 import { registerPublicDatasets } from './data/publicDatasets.ts';
 import { extractRoutesPlugin } from './http/routes/extracts.ts';
 import { createSqlAnalyser } from './extracts/sqlAnalysis.ts';
@@ -148,10 +150,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       closeRoom: async (id) => { await rooms.closeRoom(id); },
     };
     // The creator of a notebook becomes its owner (accounts module's memberships).
-    const notebooks = new NotebookService({ store, rooms: liveDocs, grantOwner: (id, userId) => addCreatorAsOwner(db, id, userId) });
-    const notebookExists = (id: string) => notebooks.exists(id);
-    const auth = await createAuth({ db, config, port: config.port, notebookExists });
-
     // Open public datasets become extracts on the first extract request (a server that never
     // serves one, like most tests, never starts DuckDB); extract routes wait for it.
     const catalog = await createExtractCatalog({ db, dataDir: config.dataDir });
@@ -160,6 +158,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.error({ err }, 'registering the public datasets failed');
     }));
     closers.push(async () => { await publicData; await catalog.close(); });
+    // Imports (web, samples) pin unpinned extract refs to the newest live version; public data is
+    // registered first only when a ref names an extract the catalog does not have yet.
+    const pinIndex = extractVersionIndex(db);
+    const pinExtracts = async (refs: readonly string[]) => {
+      const names = refs.map(extractRefName);
+      const known = await Promise.all(names.map(async (n) => (await pinIndex.versions(n)).length > 0));
+      if (known.includes(false)) await ensurePublicData();
+      return pinExtractRefs(refs, pinIndex);
+    };
+    const notebooks = new NotebookService({ store, rooms: liveDocs, grantOwner: (id, userId) => addCreatorAsOwner(db, id, userId), pinExtracts });
+    const notebookExists = (id: string) => notebooks.exists(id);
+    const auth = await createAuth({ db, config, port: config.port, notebookExists });
+
     const analyser = createSqlAnalyser();
     closers.push(() => analyser.close());
 

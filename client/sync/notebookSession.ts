@@ -119,7 +119,8 @@ export function openNotebookSession(notebookId: string, user: NotebookUser, opti
     ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
   });
   const awareness = provider.awareness;
-  const undoManager = new Y.UndoManager(roots.cells, { trackedOrigins: new Set([localOrigin]), captureTimeout: 400 });
+  // Cells and meta: a title typed or an extract pin moved is undone like a cell edit (own edits only).
+  const undoManager = new Y.UndoManager([roots.cells, roots.meta], { trackedOrigins: new Set([localOrigin]), captureTimeout: 400 });
   const cache = options.persist === false ? null : new IndexeddbPersistence(cacheName(notebookId, user.userId), doc);
 
   let tracker: SavedTracker = initialSavedTracker;

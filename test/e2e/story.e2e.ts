@@ -62,6 +62,22 @@ describe('story', () => {
     person.assertClean([/status of 401/]);
   });
 
+  it('an editor moves the pin to a newer version: one click, stored in the doc, the runtime loads it', async () => {
+    const { page } = person;
+    const { catalog } = await addTripsExtract(server.server, server.dataDir, { seed: 8 });
+    await catalog.close();
+    await page.reload();
+    const button = page.getByTestId('extract-update');
+    await button.waitFor({ timeout: 60_000 });
+    expect(await button.textContent()).toBe('v2으로 바꾸기');
+    await button.click();
+    const line = page.locator('[data-testid="extract-status"][data-extract="trips"][data-version="2"][data-phase="ready"]');
+    await line.waitFor({ timeout: 60_000 });
+    expect(await line.locator('[data-testid="extract-version"]').textContent()).toBe('v2 · 고정');
+    const res = await (await server.clientFor(owner)).get(`/api/notebooks/${notebookId}/export`);
+    expect(res.text).toContain('extracts:\n  - trips@2\n');
+  });
+
   it('a citizen reads it on a phone with JavaScript off: SVG chart, data table, English', async () => {
     const context = await browser.newContext({
       baseURL: server.url, javaScriptEnabled: false, locale: 'ko-KR', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2,

@@ -239,7 +239,11 @@ describe('HTTP API', () => {
       const res = await alice.request('/api/notebooks/import', { method: 'POST', body: text, headers: { 'content-type': 'text/markdown' } });
       expect(res.status, `${f}: ${res.text}`).toBe(201);
       const exported = await alice.get(`/api/notebooks/${res.json().id}/export`);
-      expect(exported.text, f).toBe(text);
+      // Imports pin unpinned extracts to their newest live version (v1 on a fresh server).
+      const end = text.indexOf('\n---\n', 4);
+      const pinned = text.slice(0, end).replace(/^( {2}- [A-Za-z_][A-Za-z0-9_]*)$/gm, '$1@1') + text.slice(end);
+      expect(pinned, f).not.toBe(text);
+      expect(exported.text, f).toBe(pinned);
     }
   });
 

@@ -123,7 +123,7 @@ function OpenNotebook({ session, info }: { session: NotebookSession; info: Noteb
           banner={
             <>
               {readOnly && role !== null && <ReadOnlyBanner role={role} reason={server.reason} />}
-              <RuntimePanel />
+              <RuntimePanel pins={{ doc: session.doc, canEdit: !readOnly, origin: session.localOrigin, afterEdit: () => session.undoManager.stopCapturing() }} />
             </>
           }
           headerExtras={
