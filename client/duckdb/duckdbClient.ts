@@ -7,7 +7,7 @@
  * Load this module with `import()` only; pages that never query never download DuckDB.
  */
 import * as duckdb from '@duckdb/duckdb-wasm';
-import { pickBundle, startWorker } from './worker.ts';
+import { pickBundle, rememberWasm, startWorker, wasmSeenBefore } from './worker.ts';
 import { mark } from './marks.ts';
 
 export type AsyncDuckDB = duckdb.AsyncDuckDB;
@@ -34,12 +34,13 @@ let engine: Promise<Engine> | null = null;
 async function open(onProgress: (p: EngineProgress) => void): Promise<Engine> {
   mark('engine-start');
   const bundle = await pickBundle();
-  const worker = startWorker(bundle);
+  const worker = startWorker(bundle, wasmSeenBefore(bundle.mainModule));
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   await db.instantiate(bundle.mainModule, null, (p: duckdb.InstantiationProgress) => {
     onProgress({ phase: 'loading', loadedBytes: p.bytesLoaded, totalBytes: p.bytesTotal });
   });
   mark('engine-instantiated');
+  rememberWasm(bundle.mainModule);
   await db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
   const conn = await db.connect();
   // Posted together (the worker answers in order): one wait instead of four.
