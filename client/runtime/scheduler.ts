@@ -71,6 +71,7 @@ export interface RuntimeDeps {
 }
 
 const maxCachedResults = 48;
+const noTokens: SqlTokens = { offsets: [], types: [] };
 
 function describeProblem(problem: CellProblem): string {
   switch (problem.kind) {
@@ -501,7 +502,11 @@ export class NotebookRuntime {
       // A cached result table: one exchange shows it; if it has gone (dropped elsewhere), run.
       let shown = !forced && this.lru.includes(table) ? await api.present(table, viewName).catch(() => null) : null;
       if (!shown) {
-        const { sql, params } = await this.bind(api, item);
+        // No await before the query is posted unless the tokenizer must be asked: the store
+        // updates above ("running") make React render at the next microtask, and that render
+        // should overlap the query, not delay it.
+        const tokens = item.paramNames.length === 0 ? noTokens : this.tokens.get(item.sql) ?? await this.tokenize(api, item.sql);
+        const { sql, params } = this.bind(item, tokens);
         await api.materialise(table, sql, params);
         if (!this.isCurrentRun(item.id, runId)) return; // superseded while it ran: not shown (the table stays cached)
         shown = await api.present(table, viewName);
@@ -536,18 +541,16 @@ export class NotebookRuntime {
     return st.status === 'running' && st.runId === runId;
   }
 
+  /** Tokens for `$name` rewriting; they depend on the text only, so an input change does not ask again. */
+  private async tokenize(api: EngineApi, sql: string): Promise<SqlTokens> {
+    const tokens = await api.tokenize(sql);
+    if (this.tokens.size >= 64) this.tokens.delete(this.tokens.keys().next().value!);
+    this.tokens.set(sql, tokens);
+    return tokens;
+  }
+
   /** The cell's SQL with `$name` parameters made positional (list values spliced as lists) and their values. */
-  private async bind(api: EngineApi, item: { sql: string; paramNames: string[]; paramValues: unknown[] }): Promise<{ sql: string; params: unknown[] }> {
-    // The tokenizer is needed only to rewrite `$name` parameters; its answer depends on the text only.
-    let tokens: SqlTokens = { offsets: [], types: [] };
-    if (item.paramNames.length > 0) {
-      const cached = this.tokens.get(item.sql);
-      tokens = cached ?? await api.tokenize(item.sql);
-      if (!cached) {
-        if (this.tokens.size >= 64) this.tokens.delete(this.tokens.keys().next().value!);
-        this.tokens.set(item.sql, tokens);
-      }
-    }
+  private bind(item: { sql: string; paramNames: string[]; paramValues: unknown[] }, tokens: SqlTokens): { sql: string; params: unknown[] } {
     const values = new Map(item.paramNames.map((n, i) => [n, item.paramValues[i]]));
     const listValues = new Map<string, string>();
     const rewritten = toPositionalParams(item.sql.replace(/;\s*$/, ''), tokens, (name, ref) => {
