@@ -7,6 +7,7 @@
  * Load this module with `import()` only; pages that never query never download DuckDB.
  */
 import * as duckdb from '@duckdb/duckdb-wasm';
+import { loadingBytes } from '../../shared/downloadProgress.ts';
 import { pickBundle, rememberWasm, startWorker, wasmSeenBefore } from './worker.ts';
 import { mark } from './marks.ts';
 
@@ -31,13 +32,30 @@ export interface EngineProgress {
 
 let engine: Promise<Engine> | null = null;
 
+/** The wasm's uncompressed size (`X-Uncompressed-Length`, set by the static server), or null. */
+async function wasmSize(url: string): Promise<number | null> {
+  try {
+    const res = await fetch(url, { method: 'HEAD' });
+    const n = Number(res.headers.get('x-uncompressed-length'));
+    return Number.isFinite(n) && n > 0 ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+
 async function open(onProgress: (p: EngineProgress) => void): Promise<Engine> {
   mark('engine-start');
   const bundle = await pickBundle();
-  const worker = startWorker(bundle, wasmSeenBefore(bundle.mainModule));
+  const seen = wasmSeenBefore(bundle.mainModule);
+  const worker = startWorker(bundle, seen);
+  // The wasm travels compressed (server/http/precompress.ts): DuckDB-WASM counts decoded bytes
+  // against the compressed Content-Length, so the real total comes from our own header.
+  let rawTotal: number | null = null;
+  if (!seen) void wasmSize(bundle.mainModule).then((n) => { rawTotal = n; });
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   await db.instantiate(bundle.mainModule, null, (p: duckdb.InstantiationProgress) => {
-    onProgress({ phase: 'loading', loadedBytes: p.bytesLoaded, totalBytes: p.bytesTotal });
+    onProgress({ phase: 'loading', ...loadingBytes(p.bytesLoaded, p.bytesTotal, rawTotal) });
   });
   mark('engine-instantiated');
   rememberWasm(bundle.mainModule);

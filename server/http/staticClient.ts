@@ -4,7 +4,7 @@
  * picked up. Any other GET that is not an API or collab path falls back to `index.html`, so the
  * client's own routes (`/notebooks/<id>`) work on reload.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -30,6 +30,16 @@ export async function registerStaticClient(app: FastifyInstance, clientDir: stri
     setHeaders(reply, filePath) {
       const rel = path.relative(clientDir, filePath).split(path.sep).join('/');
       reply.header('cache-control', rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      // A compressed copy: say how big the real file is, so download progress can count decoded
+      // bytes against the right total (the engine's loading bar).
+      const original = filePath.replace(/\.(br|gz)$/, '');
+      if (original !== filePath) {
+        try {
+          reply.header('x-uncompressed-length', String(statSync(original).size));
+        } catch {
+          // no original beside the copy: the progress bar just shows bytes
+        }
+      }
     },
   });
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeCsvBytes, localTableName } from '../../client/duckdb/localFiles.ts';
 import { etaSeconds, readWithProgress } from '../../client/duckdb/extractLoader.ts';
+import { loadingBytes } from '../../shared/downloadProgress.ts';
 import { firstRowAt, formatCell, rowHeight } from '../../client/components/outputs/ResultGrid.tsx';
 
 describe('local files', () => {
@@ -68,5 +69,16 @@ describe('result grid', () => {
     expect(formatCell(0.1 + 0.2, 'DOUBLE')).toBe('0.3');
     expect(formatCell(2230, 'INTEGER')).toBe('2230');
     expect(formatCell('종로구', 'VARCHAR')).toBe('종로구');
+  });
+});
+
+describe('engine loading progress over a compressed download', () => {
+  it('uses the uncompressed total when the server said it', () => {
+    expect(loadingBytes(20_000_000, 6_800_000, 34_000_000)).toEqual({ loadedBytes: 20_000_000, totalBytes: 34_000_000 });
+    expect(loadingBytes(34_000_001, 6_800_000, 34_000_000)).toEqual({ loadedBytes: 34_000_000, totalBytes: 34_000_000 });
+  });
+  it('keeps the reported total until decoded bytes outrun it, then shows bytes only', () => {
+    expect(loadingBytes(1_000, 6_800_000, null)).toEqual({ loadedBytes: 1_000, totalBytes: 6_800_000 });
+    expect(loadingBytes(7_000_000, 6_800_000, null)).toEqual({ loadedBytes: 7_000_000, totalBytes: 0 });
   });
 });

@@ -403,6 +403,7 @@ describe('static client', () => {
     expect(br.headers.vary).toMatch(/accept-encoding/i);
     expect(br.body.length).toBeLessThan(bigAsset.length / 4);
     expect(zlib.brotliDecompressSync(br.body).equals(bigAsset)).toBe(true);
+    expect(br.headers['x-uncompressed-length']).toBe(String(bigAsset.length));
     const gz = await rawGet(url, 'gzip');
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(zlib.gunzipSync(gz.body).equals(bigAsset)).toBe(true);
