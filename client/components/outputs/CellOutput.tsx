@@ -3,13 +3,14 @@
  * time, done in N ms with the row count, error), then the problem or error in place (both
  * languages, the line marked in Monaco), or the result grid with downloads.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useRuntimeInstance, useRuntimeSnapshot } from '../../runtime/notebookRuntime.ts';
 import { setCellErrorMarker } from '../../runtime/monacoBridge.ts';
 import type { WindowRequest } from '../../runtime/engineApi.ts';
 import { ResultGrid } from './ResultGrid.tsx';
 import { resultCsvParts, resultParquetParts, type ExportProgress } from './exportResult.ts';
 import { formatMs, problemText, useOutputText } from './outputText.ts';
+import type { CellRunState } from '../../../shared/reactivity/cellState.ts';
 import './outputs.css';
 
 function useTicker(active: boolean): number {
@@ -35,13 +36,43 @@ function download(parts: Uint8Array[], name: string, type: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** How long a run may take before the status line says so. */
+const busyDelayMs = 150;
+
+/**
+ * The status the line shows. Most runs finish in tens of milliseconds: flashing "running" for a
+ * frame and back costs a repaint of the page while the engine computes (on two cores that
+ * slowed the query itself, bench:query trace) and makes screen readers announce every run. So
+ * a run shows as busy only once it has lasted `busyDelayMs`; until then the line keeps what it
+ * said. `data-status` on the output always tells the truth at once (tests and tools read it).
+ */
+function useBusyShown(status: CellRunState['status']): boolean {
+  const busy = status === 'running' || status === 'queued';
+  const [busyShown, setBusyShown] = useState(false);
+  useEffect(() => {
+    if (!busy) {
+      setBusyShown(false);
+      return;
+    }
+    const timer = setTimeout(() => setBusyShown(true), busyDelayMs);
+    return () => clearTimeout(timer);
+  }, [busy]);
+  return busy && busyShown;
+}
+
 export function CellOutput({ cellId, cellName }: { cellId: string; cellName: string }) {
   const runtime = useRuntimeInstance();
   const { t, lang } = useOutputText();
   const view = useRuntimeSnapshot((s) => s.cells[cellId]);
   const state = view?.state ?? { status: 'idle' as const };
   const result = view?.result ?? null;
-  const now = useTicker(state.status === 'running');
+  const busyShown = useBusyShown(state.status);
+  const now = useTicker(state.status === 'running' && busyShown);
+  // The state the status line shows: the last settled one while a run is young.
+  const lastSettled = useRef<CellRunState | null>(null);
+  const busy = state.status === 'running' || state.status === 'queued';
+  if (!busy) lastSettled.current = state;
+  const line: CellRunState = busy && !busyShown && lastSettled.current ? lastSettled.current : state;
   const [orderBy, setOrderBy] = useState<WindowRequest['orderBy']>(null);
   const [downloadError, setDownloadError] = useState<string | null>(null);
   const [exporting, setExporting] = useState<({ kind: 'csv' | 'parquet' } & ExportProgress) | null>(null);
@@ -55,11 +86,11 @@ export function CellOutput({ cellId, cellName }: { cellId: string; cellName: str
   const engine = () => runtime.engine();
 
   let status: string;
-  switch (state.status) {
+  switch (line.status) {
     case 'idle': status = t('idle'); break;
     case 'queued': status = t('queued'); break;
-    case 'running': status = t('running', { s: ((now - state.startedAt) / 1000).toFixed(1) }); break;
-    case 'done': status = t('done', { rows: state.rowCount.toLocaleString(lang), ms: formatMs(state.elapsedMs) }); break;
+    case 'running': status = t('running', { s: (Math.max(0, now - line.startedAt) / 1000).toFixed(1) }); break;
+    case 'done': status = t('done', { rows: line.rowCount.toLocaleString(lang), ms: formatMs(line.elapsedMs) }); break;
     case 'error': status = t('error'); break;
     case 'blocked': status = t('blocked'); break;
   }
@@ -88,7 +119,7 @@ export function CellOutput({ cellId, cellName }: { cellId: string; cellName: str
   return (
     <div className="cell-output" data-testid="cell-output" data-status={state.status} data-cell-id={cellId}>
       <div className="cell-status" role="status" aria-live="polite">
-        <span className={`cell-status-dot status-${state.status}`} aria-hidden="true" />
+        <span className={`cell-status-dot status-${line.status}`} aria-hidden="true" />
         <span data-testid="cell-status">{status}</span>
         {state.status === 'done' && result && result.rowCount > 0 && (
           <span className="cell-output-actions">
