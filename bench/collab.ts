@@ -22,7 +22,8 @@ import * as Y from 'yjs';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import { listCells } from '../shared/schema/notebook.ts';
-import { generateHistory, seededRandom, writeHistory } from './history.ts';
+import { generateHistory, writeHistory } from './history.ts';
+import { mulberry32 as seededRandom } from '../test/harness/seededRandom.ts';
 import { SimEditor, type DeliveryLog } from './simEditor.ts';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));

@@ -5,18 +5,7 @@
  */
 import * as Y from 'yjs';
 import { initNotebook, insertCell, getCellSource, orderedCellIds } from '../shared/schema/notebook.ts';
-
-/** mulberry32: small, fast, good enough to pick positions and letters. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../test/harness/seededRandom.ts';
 
 const words = ['SELECT', 'gu', 'count(*)', 'FROM', 'rentals', 'WHERE', 'year', '=', '2025', 'GROUP BY', '대여소', '자치구', '따릉이', '이용', '건수', 'AND', 'ORDER BY', 'n', 'DESC'];
 
@@ -27,7 +16,7 @@ function text(rand: () => number, length: number): string {
 }
 
 export function generateHistory(opts: { cells?: number; cellChars?: number; edits?: number; seed?: number } = {}): Uint8Array[] {
-  const rand = seededRandom(opts.seed ?? 42);
+  const rand = mulberry32(opts.seed ?? 42);
   const authors = Array.from({ length: 5 }, (_, i) => {
     const doc = new Y.Doc();
     doc.clientID = 1000 + i;

@@ -3,18 +3,10 @@
  * rental_id (identifier, each value unique and containing `rawMarker`), birth_year, gender, gu
  * (quasi-identifiers), purpose (sensitive), distance_m (other).
  */
+import { mulberry32 } from '../harness/seededRandom.ts';
+
 export const rawMarker = 'RAWSECRET';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const gus = ['강남구', '서초구', '송파구', '마포구', '종로구', '중구'];
 const purposes = ['출퇴근', '여가', '운동', '장보기'];

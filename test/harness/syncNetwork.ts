@@ -21,18 +21,7 @@
 import { deepStrictEqual } from 'node:assert/strict';
 import * as Y from 'yjs';
 import { getNotebookRoots, listCells, readMeta } from '../../shared/schema/notebook.ts';
-
-/** Small fast seeded RNG (public-domain mulberry32). Returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './seededRandom.ts';
 
 /** Helpers over an RNG, so tests read as intent. */
 export class Random {

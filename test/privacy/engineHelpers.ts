@@ -52,15 +52,3 @@ export function encodeRecords(policy: Policy, header: string[], records: Record<
     warnings: [],
   };
 }
-
-/** mulberry32: small seeded PRNG for deterministic random tests. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -4,7 +4,7 @@
  * check written from the definitions rather than from the engine's code.
  */
 import { parsePolicy, type LDiversity, type Policy } from '../../shared/privacy/policy.ts';
-import { seededRandom } from './engineHelpers.ts';
+import { mulberry32 as seededRandom } from '../harness/seededRandom.ts';
 
 const metrics = ['entropy', 'entropy-nonmonotonic', 'loss', 'discernibility', 'discernibility-monotonic'];
 

@@ -11,7 +11,7 @@ import { MadangError } from '../../shared/errors.ts';
 import { parsePolicy } from '../../shared/privacy/policy.ts';
 import { checkCsv, detectDelimiter } from '../../server/privacy/csvInput.ts';
 import { previewSanitize, sanitizeFile } from '../../server/privacy/sanitize.ts';
-import { seededRandom } from './engineHelpers.ts';
+import { mulberry32 as seededRandom } from '../harness/seededRandom.ts';
 
 let dir: string;
 let db: DuckDBInstance;

@@ -11,19 +11,10 @@ import { createExtractCatalog, type ExtractCatalog } from '../../server/extracts
 import { loadDocFromStore } from '../../server/notebooks/service.ts';
 import type { RunningServer } from '../../server/index.ts';
 import { listCells, type CellSnapshot } from '../../shared/schema/notebook.ts';
+import { mulberry32 } from '../harness/seededRandom.ts';
 
 export const tripsDistricts = ['강남구', '마포구', '송파구', '종로구', '관악구', '노원구'];
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function tripsCsv(rows = 2400, seed = 7): string {
   const rand = mulberry32(seed);
