@@ -11,6 +11,7 @@
  */
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { rm, stat } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { MadangError } from '../../shared/errors.ts';
@@ -34,7 +35,23 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-async function write(out: WriteStream, text: string): Promise<void> {
+/**
+ * A file writer whose failures surface where we await it. An fs write that fails after `write()`
+ * returned (a full disk) or completes after the stream was destroyed (we abandoned a bad file)
+ * emits 'error' later; with no listener that is an uncaught exception that stops the server.
+ */
+function openOutput(file: string): { out: WriteStream; failure: () => Error | null } {
+  const out = createWriteStream(file);
+  let failed: Error | null = null;
+  out.on('error', (err) => {
+    failed ??= err;
+  });
+  return { out, failure: () => failed };
+}
+
+async function write(out: WriteStream, failure: () => Error | null, text: string): Promise<void> {
+  const failed = failure();
+  if (failed) throw failed;
   if (!out.write(text)) await once(out, 'drain');
 }
 
@@ -58,7 +75,7 @@ export async function normalizeCsv(file: string, choice: EncodingChoice, normali
 async function normalizeCsvOnce(file: string, choice: EncodingChoice, normalizedOut: string): Promise<CsvConversion> {
   const size = (await stat(file)).size;
   const input = createReadStream(file, { highWaterMark: 256 * 1024 });
-  const out = createWriteStream(normalizedOut);
+  const { out, failure } = openOutput(normalizedOut);
   let encoding: DetectedEncoding | null = null;
   let decoder: TextDecoder | null = null;
   let reader: CsvReader | null = null;
@@ -70,7 +87,7 @@ async function normalizeCsvOnce(file: string, choice: EncodingChoice, normalized
     if (!reader) return;
     if (trackers.length === 0 && reader.header) {
       trackers = reader.header.map(() => new TypeTracker());
-      await write(out, `${formatCsvRecord(reader.header)}\n`);
+      await write(out, failure, `${formatCsvRecord(reader.header)}\n`);
     }
     let chunk = '';
     for (const r of records) {
@@ -79,7 +96,7 @@ async function normalizeCsvOnce(file: string, choice: EncodingChoice, normalized
       chunk += `${formatCsvRecord(fields)}\n`;
       rows++;
     }
-    if (chunk) await write(out, chunk);
+    if (chunk) await write(out, failure, chunk);
   };
   const feed = async (text: string) => {
     if (!reader) {
@@ -129,11 +146,15 @@ async function normalizeCsvOnce(file: string, choice: EncodingChoice, normalized
     await take(reader.end());
     if (trackers.length === 0 && reader.header) await take([]);
     out.end();
-    await once(out, 'finish');
+    // Rejects if any write failed (unlike waiting for 'finish', which never comes after an error).
+    await finished(out);
     return { encoding, delimiter: reader.delimiter, header: reader.header!, types: trackers.map((t) => t.type), rows };
   } catch (err) {
     out.destroy();
     input.destroy();
+    // Closed only once an in-flight write is done: a retry (as CP949) reopens the same file, and a
+    // late write through the old descriptor must not land in it.
+    await finished(out).catch(() => undefined);
     throw err;
   }
 }
