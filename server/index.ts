@@ -119,6 +119,8 @@ async function createAuth(input: {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   await prepareDataDir(config.dataDir);
+  /** How long shutdown waits for in-flight HTTP requests (an upload, a publish) to finish. */
+  const shutdownGraceMs = 10_000;
   // Resources close in reverse order of opening, also when start-up fails half way.
   const closers: Array<() => Promise<void> | void> = [];
   const closeAll = async () => {
@@ -207,7 +209,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       readableNotebooks: (viewer) => readableNotebooks(db, viewer),
       audit: async (entry) => { await appendAudit(db, entry); },
     });
-    closers.push(() => app.close());
+    closers.push(async () => {
+      // Graceful, with an end: Node closes only the connections idle at the moment close starts;
+      // one still sending a response then stays open as a keep-alive socket for Fastify's
+      // keepAliveTimeout (72 s), and the process hangs on shutdown. Sweep idle sockets until the
+      // server is closed; whatever is still busy after the grace period is cut.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+      const deadline = setTimeout(() => app.server.closeAllConnections(), shutdownGraceMs);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweep);
+        clearTimeout(deadline);
+      }
+    });
     const collab = attachCollab(app.server, { rooms, access: auth.access, notebookExists, logger });
     // Sockets go first: clients see "server restarting" and reconnect to the next process.
     closers.push(() => collab.close());
