@@ -21,6 +21,7 @@ import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtClientDir, launchBrowser, openPerson, signInThroughPage, type Person } from '../harness/browser.ts';
 import { startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
+import { cellIdOf, gridRow, output, waitStatus } from '../harness/notebookPage.ts';
 
 const bikeCsv = path.resolve('server/data/public/bike_accidents_by_gu/bike.csv');
 
@@ -140,27 +141,6 @@ afterAll(async () => {
   await server?.close();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
-
-async function cellIdOf(page: Page, name: string): Promise<string> {
-  await page.waitForFunction((n) => Boolean((window as any).__madangRuntime?.cellIdByName(n)), name, { timeout: 30_000 });
-  return page.evaluate((n) => (window as any).__madangRuntime.cellIdByName(n) as string, name);
-}
-
-function output(page: Page, cellId: string) {
-  return page.locator(`[data-testid="cell-output"][data-cell-id="${cellId}"]`);
-}
-
-async function waitStatus(page: Page, name: string, status: string, timeout = 60_000): Promise<string> {
-  const id = await cellIdOf(page, name);
-  await expect.poll(() => output(page, id).getAttribute('data-status'), { timeout }).toBe(status);
-  return id;
-}
-
-async function gridRow(page: Page, cellId: string, row: number): Promise<string[]> {
-  const cells = output(page, cellId).locator(`[data-testid="result-grid-row"][data-row="${row}"] [role="gridcell"]`);
-  await expect.poll(async () => (await cells.allTextContents()).join('|'), { timeout: 20_000 }).not.toMatch(/^$|…/);
-  return cells.allTextContents();
-}
 
 /** The id of a cell's latest run (increases with every run the runtime starts). */
 async function runIdOf(page: Page, name: string): Promise<number> {

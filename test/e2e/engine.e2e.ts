@@ -10,10 +10,11 @@
  */
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtClientDir, launchBrowser, openPerson, signInThroughPage, type Person } from '../harness/browser.ts';
 import { startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
+import { cellIdOf, gridRow, output, waitStatus } from '../harness/notebookPage.ts';
 
 const bikeCsv = path.resolve('server/data/public/bike_accidents_by_gu/bike.csv');
 
@@ -134,28 +135,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function cellIdOf(page: Page, name: string): Promise<string> {
-  await page.waitForFunction((n) => Boolean((window as any).__madangRuntime?.cellIdByName(n)), name, { timeout: 30_000 });
-  return page.evaluate((n) => (window as any).__madangRuntime.cellIdByName(n) as string, name);
-}
-
-function output(page: Page, cellId: string) {
-  return page.locator(`[data-testid="cell-output"][data-cell-id="${cellId}"]`);
-}
-
-async function waitStatus(page: Page, name: string, status: string, timeout = 60_000): Promise<string> {
-  const id = await cellIdOf(page, name);
-  await expect.poll(() => output(page, id).getAttribute('data-status'), { timeout }).toBe(status);
-  return id;
-}
-
-/** Text of row `row` of a cell's grid, cell by cell. */
-async function gridRow(page: Page, cellId: string, row: number): Promise<string[]> {
-  const cells = output(page, cellId).locator(`[data-testid="result-grid-row"][data-row="${row}"] [role="gridcell"]`);
-  await expect.poll(async () => (await cells.allTextContents()).join('|'), { timeout: 20_000 }).not.toMatch(/^$|…/);
-  return cells.allTextContents();
-}
 
 describe('the analysis engine', () => {
   it('the home page does not download DuckDB', async () => {
