@@ -12,6 +12,7 @@ import type { Table } from 'apache-arrow';
 import { windowRows, type ColumnInfo, type EngineApi, type WindowRequest } from '../../runtime/engineApi.ts';
 import { useRuntimeInstance } from '../../runtime/notebookRuntime.ts';
 import { useOutputText } from './outputText.ts';
+import { pushToast } from '../../state/toastStore.ts';
 
 export const rowHeight = 26;
 const blockSize = windowRows; // block 0 arrives with the run's result
@@ -29,6 +30,9 @@ export interface ResultGridProps {
   orderBy: WindowRequest['orderBy'];
   onSort(orderBy: WindowRequest['orderBy']): void;
 }
+
+/** A clipboard holds text: past this many rows the person is pointed to the downloads. */
+const copyRowLimit = 100_000;
 
 /** How a value appears in the grid and in copied text. */
 export function formatCell(value: unknown, type: string): string {
@@ -123,10 +127,19 @@ export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }
     const c0 = Math.min(selection.c0, selection.c1);
     const c1 = Math.max(selection.c0, selection.c1);
     const api = await engine();
-    const rows = rowsOf(await api.window(table, { offset: r0, limit: Math.min(r1 - r0 + 1, 100_000), orderBy }));
+    const wanted = r1 - r0 + 1;
+    const rows = rowsOf(await api.window(table, { offset: r0, limit: Math.min(wanted, copyRowLimit), orderBy }));
     const lines = rows.map((row) => row.slice(c0, c1 + 1).map((v, i) => formatCell(v, columns[c0 + i]?.type ?? '')).join('\t'));
     if (r0 !== r1 || c0 !== c1) lines.unshift(columns.slice(c0, c1 + 1).map((c) => c.name).join('\t'));
     await navigator.clipboard?.writeText(lines.join('\n'));
+    if (wanted > copyRowLimit) {
+      const n = copyRowLimit.toLocaleString('ko-KR');
+      pushToast({
+        kind: 'notice',
+        title: { ko: `처음 ${n}행만 복사했습니다`, en: `Copied the first ${copyRowLimit.toLocaleString('en')} rows only` },
+        detail: { ko: '전체 결과는 CSV나 Parquet으로 내려받으세요.', en: 'Download the whole result as CSV or Parquet.' },
+      });
+    }
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
