@@ -5,11 +5,13 @@
  * Measured: JavaScript bytes, total bytes (as received, headers included, workers included), first contentful paint, and the time
  * until the last chart's SVG is in the page and laid out.
  *
- * Baseline in the same run: Observable Framework cannot be installed offline here, so the same
- * notebook opened in Madang's own notebook page (signed in; the charts appear after DuckDB-WASM
- * and the extract load in the browser) is the comparison. Writes bench/results/story.json.
+ * Baseline in the same run: the same story built as a static page with Observable Framework
+ * (bench/frameworkBaseline.ts: title, summary, the five charts drawn by Plot from the story's
+ * published CSVs), runs interleaved with ours. Also, as a reference, the same notebook opened in
+ * Madang's own notebook page (signed in; the charts appear after DuckDB-WASM and the extract load
+ * in the browser). Writes bench/results/story.json.
  *
- * Env: BENCH_RUNS (story runs, default 5), BENCH_BASELINE_RUNS (default 1: on slow 4G the
+ * Env: BENCH_RUNS (story and Framework runs, default 5), BENCH_BASELINE_RUNS (notebook-page runs, default 1: on slow 4G the
  * notebook page downloads tens of MB), BENCH_BASELINE_TIMEOUT_MS (default 600000),
  * MADANG_BENCH_CLIENT_DIR (built client; default dist/client, built if missing).
  */
@@ -23,6 +25,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { isLocalUrl, launchBrowser } from '../test/harness/browser.ts';
 import { startTestServer, sessionCookieFrom } from '../test/harness/testServer.ts';
 import { addTripsExtract, cellsOf } from '../test/stories/fixtures.ts';
+import { buildFrameworkSite, type FrameworkFigure } from './frameworkBaseline.ts';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const clientDir = path.resolve(process.env.MADANG_BENCH_CLIENT_DIR ?? path.join(benchDir, '..', 'dist', 'client'));
@@ -97,6 +100,16 @@ async function measure(browser: Browser, url: string, opts: { cookie?: { name: s
   return { jsBytes, totalBytes, fcpMs, lastChartMs };
 }
 
+/** The story's figure CSV (header + plain fields, as `writeFigureCsv` writes them) as typed rows. */
+function csvRows(csv: string): Array<Record<string, string | number | null>> {
+  const [head, ...lines] = csv.trim().split(/\r?\n/);
+  const names = head!.split(',').map((h) => h.replace(/^"|"$/g, ''));
+  return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => {
+    const text = v.replace(/^"|"$/g, '');
+    return [names[i]!, text === '' ? null : Number.isFinite(Number(text)) ? Number(text) : text];
+  })));
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -126,32 +139,57 @@ async function main(): Promise<void> {
     const cookie = { name: name!, value: decodeURIComponent(value ?? ''), url: server.url };
     void sessionCookieFrom;
 
+    // The same story as an Observable Framework page: its published CSVs, the same five charts.
+    const storyHtml = await (await fetch(storyUrl)).text();
+    const csvPaths = [...new Set([...storyHtml.matchAll(/href="([^"]*\/figures\/\d+\.csv)"/g)].map((m) => m[1]!))];
+    if (csvPaths.length !== queries.length) throw new Error(`expected ${queries.length} figure CSVs on the story page, found ${csvPaths.length}`);
+    const figures: FrameworkFigure[] = [];
+    for (const [i, [name, , chart]] of queries.entries()) {
+      const csv = (await (await fetch(new URL(csvPaths[i]!, storyUrl))).text()).replace(/^\uFEFF/, '');
+      const plot = chart.mark === 'geo'
+        ? `Plot.plot({title: ${JSON.stringify(name)}, projection: {type: "mercator", domain: seoul}, color: {legend: true}, marks: [Plot.geo(seoul, {fill: (d) => new Map(data.map((r) => [r[${JSON.stringify(chart.join.field)}], r[${JSON.stringify(chart.fill)}]])).get(d.properties.name)})]})`
+        : `Plot.plot({title: ${JSON.stringify(name)}, marks: [Plot.${chart.mark}(data, {x: ${JSON.stringify(chart.x)}, y: ${JSON.stringify(chart.y)}})]})`;
+      figures.push({ file: `${name}.json`, rows: csvRows(csv), plot });
+    }
+    const framework = await buildFrameworkSite({ title: '벤치마크 이야기', summary: '다섯 그림', figures });
+
     const story: Sample[] = [];
-    for (let i = 0; i < runs; i++) story.push(await measure(browser, storyUrl, { chartSelector: 'figure.chart svg[role="img"]', charts: 5, timeoutMs: 60_000 }));
     const baseline: Sample[] = [];
+    const notebookPage: Sample[] = [];
+    try {
+      for (let i = 0; i < runs; i++) {
+        story.push(await measure(browser, storyUrl, { chartSelector: 'figure.chart svg[role="img"]', charts: 5, timeoutMs: 60_000 }));
+        baseline.push(await measure(browser, framework.url, { chartSelector: '#observablehq-main figure > svg:not([class$="-ramp"])', charts: 5, timeoutMs: 120_000 }));
+      }
+    } finally {
+      await framework.close();
+    }
     for (let i = 0; i < baselineRuns; i++) {
-      baseline.push(await measure(browser, `${server.url}/n/${notebookId}`, { cookie, chartSelector: '[data-testid="chart-host"] svg', charts: 5, timeoutMs: baselineTimeout }));
+      notebookPage.push(await measure(browser, `${server.url}/n/${notebookId}`, { cookie, chartSelector: '[data-testid="chart-host"] svg', charts: 5, timeoutMs: baselineTimeout }));
     }
 
-    const baselineName = 'Madang notebook page (/n/:id), same notebook; Observable Framework cannot be installed offline here';
+    const baselineName = 'Observable Framework 1.13.4 static page: same title, summary and five Plot charts from the published CSVs';
+    const notebookName = 'Madang notebook page (/n/:id), same notebook (DuckDB-WASM + the extract in the browser)';
     const metrics: Array<{ metric: string; key: keyof Sample; unit: string; goal?: number }> = [
       { metric: 'jsBytes', key: 'jsBytes', unit: 'B', goal: 30 * 1024 },
       { metric: 'totalBytes', key: 'totalBytes', unit: 'B', goal: 150 * 1024 },
       { metric: 'firstContentfulPaintMs', key: 'fcpMs', unit: 'ms', goal: 1000 },
       { metric: 'lastChartVisibleMs', key: 'lastChartMs', unit: 'ms' },
     ];
-    const results = metrics.map((m) => {
+    const compare = (label: string, against: Sample[], name: string, n: number) => metrics.map((m) => {
       const ours = median(story.map((s) => Number(s[m.key] ?? NaN)));
-      const baseValues = baseline.map((s) => s[m.key]).filter((v): v is number => typeof v === 'number');
+      const baseValues = against.map((s) => s[m.key]).filter((v): v is number => typeof v === 'number');
       const base = baseValues.length > 0 ? median(baseValues) : null;
-      return { case: 'story with 5 charts, mid-range phone (4x CPU, slow 4G)', metric: m.metric, unit: m.unit, ours: Math.round(ours), baseline: base === null ? null : Math.round(base), baselineName, ratio: base ? Number((ours / base).toFixed(4)) : null, goal: m.goal ?? null, runs, baselineRuns };
+      return { case: `story with 5 charts, mid-range phone (4x CPU, slow 4G)${label}`, metric: m.metric, unit: m.unit, ours: Math.round(ours), baseline: base === null ? null : Math.round(base), baselineName: name, ratio: base ? Number((ours / base).toFixed(4)) : null, goal: m.goal ?? null, runs, baselineRuns: n };
     });
-    const out = { name: 'story', machine: `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${process.platform} node ${process.version}`, results, samples: { story, baseline } };
+    const results = [...compare('', baseline, baselineName, runs), ...compare(' vs the notebook page', notebookPage, notebookName, baselineRuns)];
+    const out = { name: 'story', machine: `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${process.platform} node ${process.version}`, results, samples: { story, framework: baseline, notebookPage } };
     await mkdir(path.join(benchDir, 'results'), { recursive: true });
     await writeFile(path.join(benchDir, 'results', 'story.json'), `${JSON.stringify(out, null, 2)}\n`);
-    console.log(`bench:story (${runs} story runs, ${baselineRuns} baseline runs; medians)`);
-    console.log('Baseline: Observable Framework cannot be installed offline here; comparing with the same notebook in Madang\'s notebook page.');
+    console.log(`bench:story (${runs} story and ${runs} Framework runs, ${baselineRuns} notebook-page runs; medians)`);
+    console.log(`Baseline: ${baselineName} (${runs} runs); also ${notebookName} (${baselineRuns} runs).`);
     for (const r of results) {
+      if (r.case.endsWith('notebook page') && r.metric === 'jsBytes') console.log('  vs the notebook page:');
       const goal = r.goal === null ? '' : `  goal < ${r.goal}${r.unit}: ${r.ours < r.goal ? 'met' : 'NOT met'}`;
       console.log(`  ${r.metric.padEnd(24)} ours ${String(r.ours).padStart(9)} ${r.unit}   baseline ${String(r.baseline ?? 'n/a (did not finish)').padStart(9)} ${r.unit}   ratio ${r.ratio ?? 'n/a'}${goal}`);
     }
