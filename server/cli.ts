@@ -24,6 +24,7 @@ import { registerSanitizeCommand } from './cli/sanitizeCommand.ts';
 import { registerCheckOutputCommand } from './cli/checkOutputCommand.ts';
 import { registerDatasetCommands } from './cli/datasetCommands.ts';
 import { databaseFileName } from './persistence/database.ts';
+import type { NotebookStorage } from './notebooks/storage.ts';
 import { clientBuildState } from './http/clientBuild.ts';
 import { appendAudit } from './audit/auditLog.ts';
 import { addCreatorAsOwner } from './auth/memberships.ts';
@@ -138,7 +139,8 @@ async function serve(io: CliIo, opts: { port?: string; data?: string; host?: str
   process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
-async function exportNotebook(io: CliIo, id: string, opts: { data?: string }): Promise<void> {
+/** Opens an existing data dir's storage for a read-only command; a missing one says how to point at it. */
+async function withExistingStorage<T>(io: CliIo, opts: { data?: string }, fn: (storage: NotebookStorage) => Promise<T>): Promise<T> {
   const config = configFrom(io, { data: opts.data });
   if (config.databaseUrl === undefined && !existsSync(path.join(config.dataDir, databaseFileName))) {
     throw new CliError(
@@ -149,29 +151,24 @@ async function exportNotebook(io: CliIo, id: string, opts: { data?: string }): P
   const { openStorage } = await import('./notebooks/storage.ts');
   const storage = await openStorage(config, { create: false });
   try {
-    const { markdown } = await storage.notebooks.exportMarkdown(id);
-    io.stdout(markdown);
+    return await fn(storage);
   } finally {
     await storage.close();
   }
 }
 
+async function exportNotebook(io: CliIo, id: string, opts: { data?: string }): Promise<void> {
+  await withExistingStorage(io, opts, async (storage) => {
+    const { markdown } = await storage.notebooks.exportMarkdown(id);
+    io.stdout(markdown);
+  });
+}
+
 async function listNotebooksCommand(io: CliIo, opts: { data?: string }): Promise<void> {
-  const config = configFrom(io, { data: opts.data });
-  if (config.databaseUrl === undefined && !existsSync(path.join(config.dataDir, databaseFileName))) {
-    throw new CliError(
-      `no Madang data in ${config.dataDir} (use --data DIR or MADANG_DATA)`,
-      `${config.dataDir}에 마당 데이터가 없습니다 (--data DIR 또는 MADANG_DATA로 지정하세요)`,
-    );
-  }
-  const { openStorage } = await import('./notebooks/storage.ts');
-  const storage = await openStorage(config, { create: false });
-  try {
+  await withExistingStorage(io, opts, async (storage) => {
     // Tab-separated, newest first: `cut -f1` gives ids for `notebook export`.
     for (const n of await storage.notebooks.list()) io.stdout(`${n.id}\t${n.updatedAt}\t${n.title}\n`);
-  } finally {
-    await storage.close();
-  }
+  });
 }
 
 async function importNotebook(io: CliIo, file: string, opts: { data?: string; owner?: string }): Promise<void> {

@@ -15,7 +15,8 @@
  */
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { withDuckDB } from '../duckdb.ts';
 import type { Kysely } from 'kysely';
 import { MadangError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
@@ -114,16 +115,9 @@ function notFound(what: string): MadangError {
  */
 export const duckdbImportMemory = '512MB';
 
-async function withDuck<T>(tempDir: string, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: duckdbImportMemory, temp_directory: tempDir });
-  const conn = await instance.connect();
-  try {
-    await conn.run('SET autoinstall_known_extensions=false; SET autoload_known_extensions=false');
-    return await fn(conn);
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
+/** Bounded memory, spilling into the staging folder: any file size fits. */
+function withDuck<T>(tempDir: string, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  return withDuckDB({ threads: '2', memory_limit: duckdbImportMemory, temp_directory: tempDir }, fn);
 }
 
 /**

@@ -11,7 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { withDuckDB } from '../duckdb.ts';
 import { MadangError } from '../../shared/errors.ts';
 import { anonymize, type EngineResult } from '../../shared/privacy/engine.ts';
 import type { Policy } from '../../shared/privacy/policy.ts';
@@ -53,17 +54,8 @@ export interface SanitizeFileOptions extends SanitizeOptions {
   report?: string;
 }
 
-async function withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const conn = await instance.connect();
-  try {
-    // Never reach out to the network for extensions (air-gapped city networks).
-    await conn.run('SET autoinstall_known_extensions=false; SET autoload_known_extensions=false');
-    return await fn(conn);
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
+function withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  return withDuckDB({}, fn);
 }
 
 async function runEngine(conn: DuckDBConnection, opts: SanitizeOptions, mark: (phase: SanitizePhase) => void): Promise<{ prepared: PreparedInput; result: EngineResult }> {
