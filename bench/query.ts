@@ -20,6 +20,8 @@
  * noisy): for each query, the messages the page posts to the DuckDB worker per run (each is a
  * round trip) and the page's main-thread task time per run (Chrome's `Performance.getMetrics`
  * TaskDuration, read over CDP before and after each run), for ours and for the raw baseline.
+ * And where our run's time goes, from the page's worker message log: until the query is posted,
+ * the query, the reads behind it (view, count, types, first window) and rendering.
  *
  * Measurement notes (fixes to earlier versions of this file, stated plainly):
  * - The browser context is opened WITHOUT Playwright request interception. The e2e harness routes
@@ -111,6 +113,22 @@ function topSelfTime(profile: { nodes: Array<{ id: number; callFrame: { function
     self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
   });
   return [...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => [k, Math.round(v * 10) / 10]);
+}
+
+/**
+ * Where one run's time went, from the page's worker message log: until the query is posted,
+ * until the engine's first reply (the result table exists), until the last reply before the row
+ * is rendered (view, count, column types, first window), and rendering after it.
+ */
+function runPhases(log: Array<[number, string]>): Record<string, number> {
+  const start = log.find((e) => e[1] === 'run')?.[0] ?? NaN;
+  const end = log.find((e) => e[1] === 'rendered')?.[0] ?? NaN;
+  const inRun = log.filter((e) => e[0] >= start && e[0] <= end);
+  const firstPost = inRun.find((e) => e[1] !== 'run' && !e[1].startsWith('reply'))?.[0] ?? NaN;
+  const replies = inRun.filter((e) => e[1].startsWith('reply'));
+  const materialised = replies[0]?.[0] ?? NaN;
+  const lastReply = replies.at(-1)?.[0] ?? NaN;
+  return { toPost: firstPost - start, query: materialised - firstPost, present: lastReply - materialised, render: end - lastReply };
 }
 
 function median(xs: number[]): number {
@@ -256,7 +274,7 @@ SELECT h, trips FROM by_hour ORDER BY trips DESC LIMIT 3
     const seenBusy = ids.map(() => false);
     const t0 = performance.now();
     const bench = (window as unknown as Partial<BenchWin>).__benchWorker;
-    if (bench?.record) bench.log.push([Math.round(t0 * 100) / 100, 'run']);
+    if (bench?.record) { bench.log.push([Math.round(t0 * 100) / 100, 'run']); performance.mark('bench:run'); }
     return new Promise<number>((resolve, reject) => {
       const check = () => {
         const ok = outputs.every((o, i) => {
@@ -267,7 +285,7 @@ SELECT h, trips FROM by_hour ORDER BY trips DESC LIMIT 3
           return cell !== null && cell.textContent !== '…';
         });
         if (ok) {
-          if (bench?.record) bench.log.push([Math.round(performance.now() * 100) / 100, 'rendered']);
+          if (bench?.record) { bench.log.push([Math.round(performance.now() * 100) / 100, 'rendered']); performance.mark('bench:rendered'); }
           observer.disconnect();
           resolve(performance.now() - t0);
         }
@@ -315,7 +333,7 @@ SELECT h, trips FROM by_hour ORDER BY trips DESC LIMIT 3
 
   const wasmChromeMs: Record<string, number> = {};
   const oursMs: Record<string, number> = {};
-  const perRun: Record<string, { oursMessages: number; baselineMessages: number; oursMainMs: number; baselineMainMs: number }> = {};
+  const perRun: Record<string, { oursMessages: number; baselineMessages: number; oursMainMs: number; baselineMainMs: number; phases: Record<string, number> }> = {};
   const timelines: Record<string, unknown> = {};
   /** Lets trailing work (effects, a frame) finish so the main-thread figure covers the whole run. */
   const settle = () => page.evaluate(async () => {
@@ -339,11 +357,15 @@ SELECT h, trips FROM by_hour ORDER BY trips DESC LIMIT 3
   };
   for (const [i, q] of queries.entries()) {
     // Interleaved (baseline, ours) pairs: load from other jobs hits both sides alike.
+    const phases: Array<Record<string, number>> = [];
     const base: Array<{ value: number; messages: number; mainMs: number }> = [];
     const ours: Array<{ value: number; messages: number; mainMs: number }> = [];
     for (let k = 0; k < reps + 1; k++) {
       const b = await costed(() => rawRun(q.sql));
+      await page.evaluate(() => { const w = (window as unknown as BenchWin).__benchWorker; w.log.length = 0; w.record = true; });
       const o = await costed(() => timeRendered([cellNames[i]!], 'run'));
+      const log = await page.evaluate(() => { const w = (window as unknown as BenchWin).__benchWorker; w.record = false; return w.log.splice(0); });
+      if (k > 0) phases.push(runPhases(log));
       if (k > 0) {
         base.push(b);
         ours.push(o);
@@ -356,6 +378,7 @@ SELECT h, trips FROM by_hour ORDER BY trips DESC LIMIT 3
       baselineMessages: median(base.map((x) => x.messages)),
       oursMainMs: median(ours.map((x) => x.mainMs)),
       baselineMainMs: median(base.map((x) => x.mainMs)),
+      phases: Object.fromEntries(Object.keys(phases[0] ?? {}).map((key) => [key, round(median(phases.map((p) => p[key]!)))])),
     };
     if (process.env.BENCH_PROFILE) {
       await settle();
@@ -390,7 +413,8 @@ SELECT h, trips FROM by_hour ORDER BY trips DESC LIMIT 3
       const collect = (e: { value: object[] }) => { traceEvents.push(...(e.value as typeof traceEvents)); };
       cdp.on('Tracing.dataCollected', collect);
       const traced = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-      await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8', transferMode: 'ReportEvents' });
+      await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8,blink.user_timing', transferMode: 'ReportEvents' });
+      await page.evaluate(() => { (window as unknown as BenchWin).__benchWorker.record = true; });
       await timeRendered([cellNames[i]!], 'run');
       await settle();
       await cdp.send('Tracing.end');
@@ -403,9 +427,39 @@ SELECT h, trips FROM by_hour ORDER BY trips DESC LIMIT 3
         byName.set(e.name, (byName.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
       }
       const mainEvents = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => [k, round(v)]);
+      // Every thread's busy time between the run and the rendered row (union of its complete
+      // events), and the page's and the engine worker's tasks in that span: whether painting,
+      // raster or compositing competes with the DuckDB worker, and where each side waits.
+      const markTs = (n: string) => traceEvents.find((e) => e.name === n && (e as { ts?: number }).ts !== undefined) as { ts: number } | undefined;
+      const [runMark, doneMark] = [markTs('bench:run'), markTs('bench:rendered')];
+      const threadNames = new Map(traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args?.name ?? '?']));
+      const busyInRun: Record<string, number> = {};
+      const tasksInRun: Array<[number, string, string, number]> = [];
+      if (runMark && doneMark) {
+        const spans = new Map<string, Array<[number, number]>>();
+        for (const e of traceEvents as Array<typeof traceEvents[number] & { ts: number }>) {
+          if (e.ph !== 'X' || e.dur === undefined) continue;
+          const a = Math.max(e.ts, runMark.ts), b = Math.min(e.ts + e.dur, doneMark.ts);
+          if (b <= a) continue;
+          const key = `${e.pid}:${e.tid}`;
+          (spans.get(key) ?? spans.set(key, []).get(key)!).push([a, b]);
+          const thread = threadNames.get(key) ?? key;
+          if (/CrRendererMain|DedicatedWorker/.test(thread) && e.dur > 50) tasksInRun.push([round((e.ts - runMark.ts) / 1000), e.name, thread, round(e.dur / 1000)]);
+        }
+        for (const [key, list] of spans) {
+          list.sort((x, y) => x[0] - y[0]);
+          let total = 0, end = -Infinity;
+          for (const [a, b] of list) { if (b > end) { total += b - Math.max(a, end); end = b; } }
+          const name = threadNames.get(key) ?? key;
+          busyInRun[name] = round((busyInRun[name] ?? 0) + total / 1000);
+        }
+        busyInRun['(run -> rendered)'] = round((doneMark.ts - runMark.ts) / 1000);
+      }
       timelines[q.name] = {
         ms,
         mainEvents,
+        busyInRun,
+        tasksInRun: tasksInRun.sort((x, y) => x[0] - y[0]),
         engineOnly,
         messages: await page.evaluate(() => { const w = (window as unknown as BenchWin).__benchWorker; w.record = false; return w.log.splice(0); }),
         mainThread: Object.fromEntries(Object.keys(after).map((k) => [k, round(after[k]! - (before[k] ?? 0))])),
@@ -429,7 +483,7 @@ SELECT h, trips FROM by_hour ORDER BY trips DESC LIMIT 3
   const machine = `${cpu} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}, ${os.platform()} ${os.release()}`;
   type ResultRow = {
     case: string; metric: string; ours: number; baseline: number; baselineName: string; ratio: number; nativeMs: number; wasmNodeMs: number;
-    workerMessagesPerRun?: { ours: number; baseline: number }; mainThreadMsPerRun?: { ours: number; baseline: number }; phases?: Record<string, number>;
+    workerMessagesPerRun?: { ours: number; baseline: number }; mainThreadMsPerRun?: { ours: number; baseline: number }; phases?: Record<string, number>; oursPhasesMs?: Record<string, number>;
   };
   const results: ResultRow[] = queries.map((q) => ({
     case: q.name,
@@ -442,6 +496,7 @@ SELECT h, trips FROM by_hour ORDER BY trips DESC LIMIT 3
     wasmNodeMs: round(wasmNodeMs[q.name]!),
     workerMessagesPerRun: { ours: perRun[q.name]!.oursMessages, baseline: perRun[q.name]!.baselineMessages },
     mainThreadMsPerRun: { ours: round(perRun[q.name]!.oursMainMs), baseline: round(perRun[q.name]!.baselineMainMs) },
+    oursPhasesMs: perRun[q.name]!.phases,
   }));
   results.push({
     case: 'cold page: first result (engine + 1M-row extract from browser cache)', metric: 'median ms, navigation -> first row rendered',
@@ -462,9 +517,10 @@ SELECT h, trips FROM by_hour ORDER BY trips DESC LIMIT 3
     console.log([r.case.slice(0, 40).padEnd(40), r.nativeMs ?? '-', r.wasmNodeMs ?? '-', r.baselineName.startsWith('goal') ? r.baselineName : r.baseline, r.ours, r.ratio].join('\t'));
   }
   console.log('\nper run (medians; robust to load): worker messages and main-thread task ms, ours vs raw');
-  console.log(['case'.padEnd(40), 'msgs ours', 'msgs raw', 'main ms ours', 'main ms raw'].join('\t'));
+  console.log(['case'.padEnd(40), 'msgs ours', 'msgs raw', 'main ms ours', 'main ms raw', 'ours: to post / query / reads / render ms'].join('\t'));
   for (const r of results.slice(0, queries.length)) {
-    console.log([r.case.padEnd(40), r.workerMessagesPerRun?.ours, r.workerMessagesPerRun?.baseline, r.mainThreadMsPerRun?.ours, r.mainThreadMsPerRun?.baseline].join('\t'));
+    const p = r.oursPhasesMs ?? {};
+    console.log([r.case.padEnd(40), r.workerMessagesPerRun?.ours, r.workerMessagesPerRun?.baseline, r.mainThreadMsPerRun?.ours, r.mainThreadMsPerRun?.baseline, `${p.toPost} / ${p.query} / ${p.present} / ${p.render}`].join('\t'));
   }
   console.log(`cold page phases (median ms since navigation): ${JSON.stringify(coldPhases)}`);
   if (process.env.BENCH_PROFILE) console.log(JSON.stringify(timelines, null, 1));

@@ -7,9 +7,9 @@
  * Every message to the engine's worker is a round trip, and the worker runs one message at a
  * time, so a run costs as few sequential exchanges as possible (measured by `npm run bench:query`):
  * the materialising query (its result stream is not read: the table exists once the pending query
- * resolves), then ONE pipelined exchange for the view, row count, column types and the first grid
- * window (`present`). Column types come from `DESCRIBE` (information_schema costs several ms per
- * call with a few dozen cached result tables, measured in Node's DuckDB-WASM).
+ * resolves), with the view, row count, column types and first grid window posted right behind it
+ * (`run`), so the page waits once. Column types come from `DESCRIBE` (information_schema costs
+ * several ms per call with a few dozen cached result tables, measured in Node's DuckDB-WASM).
  */
 import type { Table } from 'apache-arrow';
 import type { Engine } from '../duckdb/duckdbClient.ts';
@@ -48,6 +48,12 @@ export interface EngineApi {
   tokenize(sql: string): Promise<SqlTokens>;
   /** `CREATE OR REPLACE TABLE target AS <sql>` with positional parameters. */
   materialise(target: string, sql: string, params: unknown[]): Promise<void>;
+  /**
+   * A cell's run: `materialise`, then what `present` reads. Without parameters the reads are posted
+   * right behind the statement instead of after its reply (see `run` below); rejects as
+   * `materialise` does (a cancelled run with "query was canceled").
+   */
+  run(target: string, sql: string, params: unknown[], view: string | null): Promise<PresentedResult>;
   /** Stops the running `materialise`, if any. */
   cancel(): Promise<void>;
   setView(name: string, table: string): Promise<void>;
@@ -104,32 +110,62 @@ async function describeTable(on: Engine['conn'], table: string, view: string | n
   return { rowCount: Number(rows[0]?.n ?? 0), columns: rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) })) };
 }
 
+/** View, row count, columns and first window of `table` on `on`, posted together (one wait, not two). */
+async function presentOn(on: Engine['conn'], table: string, view: string | null): Promise<PresentedResult> {
+  const described = describeTable(on, table, view);
+  const first = on.query(windowSql(table, { offset: 0, limit: windowRows }));
+  const [{ rowCount, columns }, firstRows] = await Promise.all([described, first]);
+  return { rowCount, columns, firstRows };
+}
+
 export function engineApi(engine: Engine): EngineApi {
   const { db, conn, side } = engine;
   const scalar = async (sql: string): Promise<unknown> => (await side.query(sql)).toArray()[0]?.toJSON()?.v;
+  const materialise = async (target: string, sql: string, params: unknown[]): Promise<void> => {
+    const text = `CREATE OR REPLACE TABLE ${quoteIdent(target)} AS\n${sql}`;
+    if (params.length === 0) {
+      // A pending query, polled by the worker in slices, so `cancelSent` can interrupt it. It
+      // resolves once the statement has run; the result stream (one "Count" row) is not read:
+      // that would cost two more round trips, and the next query on `conn` discards it.
+      await conn.send(text);
+      return;
+    }
+    const stmt = await conn.prepare(text);
+    try {
+      // `query`, not `send`: a prepared statement's streamed result stays open (and its
+      // transaction uncommitted) until read to the end; `query` returns it whole (one row).
+      await stmt.query(...params);
+    } finally {
+      // Not awaited: the worker handles messages in order, so the close cannot overtake the
+      // statement, and the next query need not wait for its reply.
+      void stmt.close().catch(() => undefined);
+    }
+  };
   return {
     async tokenize(sql) {
       return db.tokenize(sql);
     },
-    async materialise(target, sql, params) {
+    materialise,
+    async run(target, sql, params, view) {
+      if (params.length > 0) {
+        await materialise(target, sql, params);
+        return presentOn(conn, target, view);
+      }
+      // What `conn.send` does (start the pending query, poll until it has a result), by hand so
+      // the reads can be posted in between. Most cell queries finish inside the worker's first
+      // slice (the start message's reply then carries the result header), and the worker answers
+      // messages in order: reads posted right now on the side connection run just after the
+      // statement committed, saving the round trip between the two (bench:query). When the
+      // statement needed more slices, those reads ran while it was unfinished (they failed, or
+      // saw a previous table of that name): they are dropped and made again on `conn`.
       const text = `CREATE OR REPLACE TABLE ${quoteIdent(target)} AS\n${sql}`;
-      if (params.length === 0) {
-        // A pending query, polled by the worker in slices, so `cancelSent` can interrupt it. It
-        // resolves once the statement has run; the result stream (one "Count" row) is not read:
-        // that would cost two more round trips, and the next query on `conn` discards it.
-        await conn.send(text);
-        return;
-      }
-      const stmt = await conn.prepare(text);
-      try {
-        // `query`, not `send`: a prepared statement's streamed result stays open (and its
-        // transaction uncommitted) until read to the end; `query` returns it whole (one row).
-        await stmt.query(...params);
-      } finally {
-        // Not awaited: the worker handles messages in order, so the close cannot overtake the
-        // statement, and the next query need not wait for its reply.
-        void stmt.close().catch(() => undefined);
-      }
+      const started = conn.useUnsafe((bindings, id) => bindings.startPendingQuery(id, text));
+      const early = presentOn(side, target, view).catch(() => null);
+      let header = await started;
+      const quick = header !== null;
+      while (header === null) header = await conn.useUnsafe((bindings, id) => bindings.pollPendingQuery(id));
+      const shown = quick ? await early : null;
+      return shown ?? presentOn(conn, target, view);
     },
     async cancel() {
       await conn.cancelSent();
@@ -161,12 +197,8 @@ export function engineApi(engine: Engine): EngineApi {
       return describeTable(side, table);
     },
     async present(table, view) {
-      // Posted together on `conn` (after the run, in order): the worker answers them one after
-      // another while this thread waits once.
-      const described = describeTable(conn, table, view);
-      const first = conn.query(windowSql(table, { offset: 0, limit: windowRows }));
-      const [{ rowCount, columns }, firstRows] = await Promise.all([described, first]);
-      return { rowCount, columns, firstRows };
+      // After a run, on `conn`: behind anything the run posted there.
+      return presentOn(conn, table, view);
     },
     async window(table, req) {
       return side.query(windowSql(table, req));

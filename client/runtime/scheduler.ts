@@ -507,9 +507,8 @@ export class NotebookRuntime {
         // should overlap the query, not delay it.
         const tokens = item.paramNames.length === 0 ? noTokens : this.tokens.get(item.sql) ?? await this.tokenize(api, item.sql);
         const { sql, params } = this.bind(item, tokens);
-        await api.materialise(table, sql, params);
+        shown = await api.run(table, sql, params, viewName);
         if (!this.isCurrentRun(item.id, runId)) return; // superseded while it ran: not shown (the table stays cached)
-        shown = await api.present(table, viewName);
       }
       this.touch(table);
       if (viewName) this.views.set(item.id, viewName);

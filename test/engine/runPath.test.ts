@@ -38,6 +38,29 @@ describe('a run', () => {
     expect(await rows('SELECT count(*) AS n, max(label) AS top FROM chain')).toEqual([{ n: 1000, top: 'row 999' }]);
   });
 
+  it('as one call posts its reads right behind the statement: one wait, the same answers', async () => {
+    duck.posted.length = 0;
+    const shown = await api.run('__r_quick', `SELECT range AS i, 'row ' || range AS label FROM range(500)`, [], 'quick');
+    expect(duck.posted).toEqual(['START_PENDING_QUERY', 'RUN_QUERY', 'RUN_QUERY']);
+    expect(shown.rowCount).toBe(500);
+    expect(shown.columns).toEqual([{ name: 'i', type: 'BIGINT' }, { name: 'label', type: 'VARCHAR' }]);
+    expect(shown.firstRows.toArray().map((r) => (r.toJSON() as { i: number }).i)).toEqual(Array.from({ length: windowRows }, (_, k) => k));
+    expect(await rows('SELECT count(*) AS n FROM quick')).toEqual([{ n: 500 }]);
+  });
+
+  it('that needs more than one slice drops the early reads (they saw the old table) and reads again', async () => {
+    // A previous result under the same name, as when a cell is run again: reads posted behind an
+    // unfinished statement see this table, and must not be shown.
+    await api.run('__r_reused', 'SELECT 1 AS n, 0 AS total', [], 'reused');
+    duck.posted.length = 0;
+    const shown = await api.run('__r_reused', 'SELECT count(*) AS n, sum(hash(range) % 7) AS total FROM range(60000000)', [], 'reused');
+    expect(duck.posted).toContain('POLL_PENDING_QUERY');
+    expect(shown.rowCount).toBe(1);
+    expect((shown.firstRows.toArray()[0]!.toJSON() as { n: number }).n).toBe(60_000_000);
+    expect(shown.columns.map((c) => c.name)).toEqual(['n', 'total']);
+    expect(await rows('SELECT n FROM reused')).toEqual([{ n: 60_000_000 }]);
+  }, 60_000);
+
   it('of an empty result still has its columns', async () => {
     await api.materialise('__r_empty', 'SELECT range AS i, range::VARCHAR AS s FROM range(10) WHERE false', []);
     const shown = await api.present('__r_empty', null);
@@ -58,6 +81,13 @@ describe('a run', () => {
   it('of a missing table rejects (a cached result that is gone runs again)', async () => {
     await expect(api.present('__r_never_made', 'nope')).rejects.toThrow(/does not exist/);
   });
+
+  it('that runs long through `run` is cancelled too, and the next run shows its own result', async () => {
+    const running = api.run('__r_slow2', 'SELECT sum(hash(range)) AS s FROM range(200000000000)', [], 'slow2');
+    await api.cancel();
+    await expect(running).rejects.toThrow(/query was canceled/i);
+    expect((await api.run('__r_after2', 'SELECT 7 AS answer', [], null)).firstRows.toArray()[0]!.toJSON()).toEqual({ answer: 7 });
+  }, 30_000);
 
   it('that runs long is cancelled, and the connection keeps working', async () => {
     const running = api.materialise('__r_slow', 'SELECT sum(hash(range)) AS s FROM range(200000000000)', []);

@@ -121,7 +121,11 @@ export function CellOutput({ cellId, cellName }: { cellId: string; cellName: str
       <div className="cell-status" role="status" aria-live="polite">
         <span className={`cell-status-dot status-${line.status}`} aria-hidden="true" />
         <span data-testid="cell-status">{status}</span>
-        {state.status === 'done' && result && result.rowCount > 0 && (
+        {/* Follows the line, not the run: buttons vanishing for a young run would relayout and
+            repaint the page while the engine computes (the flash `useBusyShown` avoids). A click
+            then exports the result still shown; a run replacing it mid-export ends in the
+            download error below, never in rows from two results. */}
+        {line.status === 'done' && result && result.rowCount > 0 && (
           <span className="cell-output-actions">
             <button type="button" className="button button-quiet" data-testid="download-csv" disabled={exporting !== null} onClick={() => void runExport('csv')}>{t('downloadCsv')}</button>
             <button type="button" className="button button-quiet" data-testid="download-parquet" disabled={exporting !== null} onClick={() => void runExport('parquet')}>{t('downloadParquet')}</button>
