@@ -5,7 +5,7 @@
  * parameterised run commits its table, and that a long run is cancelled.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { engineApi, windowRows, windowSql, type EngineApi } from '../../client/runtime/engineApi.ts';
+import { engineApi, readOnlyStatement, windowRows, windowSql, type EngineApi } from '../../client/runtime/engineApi.ts';
 import { openInProcessEngine, type InProcessEngine } from './asyncWasmDuck.ts';
 
 let duck: InProcessEngine;
@@ -51,7 +51,8 @@ describe('a run', () => {
   it('that needs more than one slice drops the early reads (they saw the old table) and reads again', async () => {
     // A previous result under the same name, as when a cell is run again: reads posted behind an
     // unfinished statement see this table, and must not be shown.
-    await api.run('__r_reused', 'SELECT 1 AS n, 0 AS total', [], 'reused');
+    // (Same column types: a table name is a result key, which fixes the types.)
+    await api.run('__r_reused', 'SELECT 1::BIGINT AS n, 0::HUGEINT AS total', [], 'reused');
     duck.posted.length = 0;
     const shown = await api.run('__r_reused', 'SELECT count(*) AS n, sum(hash(range) % 7) AS total FROM range(60000000)', [], 'reused');
     expect(duck.posted).toContain('POLL_PENDING_QUERY');
@@ -60,6 +61,44 @@ describe('a run', () => {
     expect(shown.columns.map((c) => c.name)).toEqual(['n', 'total']);
     expect(await rows('SELECT n FROM reused')).toEqual([{ n: 60_000_000 }]);
   }, 60_000);
+
+  it('made again under the same key reads only its rows and count: its types and view cannot have changed', async () => {
+    await api.run('__r_again', 'SELECT range AS i, range::VARCHAR AS s FROM range(5)', [], 'again');
+    duck.posted.length = 0;
+    // Same table name (same key) but other rows, as `random()` or `USING SAMPLE` would give.
+    let shown = await api.run('__r_again', 'SELECT range AS i, range::VARCHAR AS s FROM range(3)', [], 'again');
+    expect(duck.posted).toEqual(['START_PENDING_QUERY', 'RUN_QUERY']);
+    expect(shown.rowCount).toBe(3);
+    expect(shown.columns).toEqual([{ name: 'i', type: 'BIGINT' }, { name: 's', type: 'VARCHAR' }]);
+    // A full first window needs the count: 250 rows, then 230 under the same key.
+    await api.run('__r_again', 'SELECT range AS i, range::VARCHAR AS s FROM range(250)', [], 'again');
+    duck.posted.length = 0;
+    shown = await api.run('__r_again', 'SELECT range AS i, range::VARCHAR AS s FROM range(230)', [], 'again');
+    expect(duck.posted).toEqual(['START_PENDING_QUERY', 'RUN_QUERY', 'RUN_QUERY']);
+    expect(shown.rowCount).toBe(230);
+    expect(shown.firstRows.numRows).toBe(windowRows);
+    expect(await rows('SELECT count(*) AS n FROM again')).toEqual([{ n: 230 }]);
+  });
+
+  it('defines its view again when the view was dropped, by the runtime or by free SQL', async () => {
+    await api.run('__r_viewed', 'SELECT 1 AS one', [], 'viewed');
+    await api.dropView('viewed');
+    await api.run('__r_viewed', 'SELECT 1 AS one', [], 'viewed');
+    expect(await rows('SELECT one FROM viewed')).toEqual([{ one: 1 }]);
+    await api.query('DROP VIEW viewed', []);
+    await api.run('__r_viewed', 'SELECT 1 AS one', [], 'viewed');
+    expect(await rows('SELECT one FROM viewed')).toEqual([{ one: 1 }]);
+    // A view moved to another result by `setView`, then back by a run.
+    await api.run('__r_other', 'SELECT 2 AS one', [], null);
+    await api.setView('viewed', '__r_other');
+    await api.run('__r_viewed', 'SELECT 1 AS one', [], 'viewed');
+    expect(await rows('SELECT one FROM viewed')).toEqual([{ one: 1 }]);
+  });
+
+  it('knows which free SQL cannot have touched views (one reading statement)', () => {
+    for (const sql of ['SELECT 1', '  -- note\n/* block */ with t AS (SELECT 1) SELECT * FROM t;', 'FROM trips', 'DESCRIBE trips', 'summarize trips']) expect(readOnlyStatement(sql)).toBe(true);
+    for (const sql of ['DROP VIEW q1', 'CREATE OR REPLACE VIEW q1 AS SELECT 2', 'SELECT 1; DROP VIEW q1', '/* SELECT */ drop view q1', 'selection()', 'ALTER VIEW q1 RENAME TO q2']) expect(readOnlyStatement(sql)).toBe(false);
+  });
 
   it('of an empty result still has its columns', async () => {
     await api.materialise('__r_empty', 'SELECT range AS i, range::VARCHAR AS s FROM range(10) WHERE false', []);
