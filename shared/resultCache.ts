@@ -19,6 +19,18 @@ export interface ResultKeyInput {
  * semicolon goes. Comments stay: they are rare and stripping them safely needs the tokenizer.
  */
 export function normaliseSql(sql: string): string {
+  // Every planning pass normalises every cell's SQL again; the texts rarely change between passes.
+  const known = normalised.get(sql);
+  if (known !== undefined) return known;
+  const out = normaliseUncached(sql);
+  if (normalised.size >= 256) normalised.delete(normalised.keys().next().value!);
+  normalised.set(sql, out);
+  return out;
+}
+
+const normalised = new Map<string, string>();
+
+function normaliseUncached(sql: string): string {
   let out = '';
   let quote: string | null = null;
   let pendingSpace = false;
@@ -53,15 +65,22 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** FNV-1a, 64 bits, as 16 hex digits. */
+/**
+ * FNV-1a, 64 bits, as 16 hex digits. In two 32-bit halves: BigInt arithmetic allocates per byte
+ * and made every planning pass cost a few hundred microseconds before a query could be posted
+ * (bench:query). The prime is 2^40 + 0x1b3, so h * prime = (h << 40) + h * 0x1b3 (mod 2^64).
+ */
 export function fnv1a64(text: string): string {
-  let h = 0xcbf29ce484222325n;
-  const prime = 0x100000001b3n;
+  let hi = 0xcbf29ce4;
+  let lo = 0x84222325;
   for (const b of new TextEncoder().encode(text)) {
-    h ^= BigInt(b);
-    h = (h * prime) & 0xffffffffffffffffn;
+    lo = (lo ^ b) >>> 0;
+    const low = lo * 0x1b3; // < 2^41: exact in a double
+    const carry = Math.floor(low / 0x100000000);
+    hi = (Math.imul(hi, 0x1b3) + carry + (lo << 8)) >>> 0;
+    lo = low >>> 0;
   }
-  return h.toString(16).padStart(16, '0');
+  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
 }
 
 export function resultKey(input: ResultKeyInput): string {

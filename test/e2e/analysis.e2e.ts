@@ -11,6 +11,7 @@
  * - a dropped Parquet file is decoded in the browser (parquet-wasm), marked local-only, queried;
  * - a file that is neither UTF-8 nor CP949 is refused with a message that says so;
  * - Shift/Ctrl+Enter run the cell they are typed in (several editors on the page), Run all re-runs all;
+ * - a re-run under the same result key shows its own rows (random() draws again);
  * - a long query shows its elapsed time, the page answers meanwhile, and an edit cancels it.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -90,6 +91,10 @@ SELECT range AS i, 'r' || range AS label FROM range(450000)
 
 \`\`\`sql scratch
 SELECT 1 AS one
+\`\`\`
+
+\`\`\`sql lucky
+SELECT (random() * 1e9)::BIGINT AS draw, range AS i FROM range(3)
 \`\`\`
 
 \`\`\`sql dropped
@@ -442,6 +447,18 @@ describe('issue 3: results, editor help and bad input', () => {
     await waitStatus(a.page, 'mid', 'done', 90_000);
     await waitStatus(a.page, 'ten_million', 'done', 90_000);
     expect(await runIdOf(a.page, 'gu2020')).toBeGreaterThan(afterShift + 1);
+  });
+
+  it('running a cell again under the same result key shows the new rows (random() draws again)', async () => {
+    const id = await waitStatus(a.page, 'lucky', 'done', 60_000);
+    const first = (await gridRow(a.page, id, 0))[0];
+    const before = await runIdOf(a.page, 'lucky');
+    await a.page.evaluate((cell) => (window as any).__madangRuntime.runCell(cell), id);
+    await expect.poll(() => runIdOf(a.page, 'lucky'), { timeout: 20_000 }).toBeGreaterThan(before);
+    await waitStatus(a.page, 'lucky', 'done');
+    // The grid used to keep the rows it had cached for the key: the old draw beside a new status.
+    await expect.poll(async () => (await gridRow(a.page, id, 0))[0], { timeout: 10_000 }).not.toBe(first);
+    expect((await gridRow(a.page, id, 2))[1]).toBe('2');
   });
 
   it('a long query shows its elapsed time while the page keeps answering; editing it cancels the stale run', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fnv1a64, normaliseSql, resultKey } from '../../shared/resultCache.ts';
+import { mulberry32 } from '../harness/seededRandom.ts';
 
 const base = { sql: 'SELECT * FROM t WHERE a = $x', params: { x: 1 }, upstream: { t: 'abc' }, sources: { bikes: 'h1' } };
 
@@ -27,5 +28,17 @@ describe('result cache keys', () => {
   it('FNV-1a 64 matches the reference vectors', () => {
     expect(fnv1a64('')).toBe('cbf29ce484222325');
     expect(fnv1a64('a')).toBe('af63dc4c8601ec8c');
+    // The two-halves arithmetic equals the 64-bit definition (BigInt) on varied text.
+    const reference = (text: string) => {
+      let h = 0xcbf29ce484222325n;
+      for (const b of new TextEncoder().encode(text)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+      return h.toString(16).padStart(16, '0');
+    };
+    const random = mulberry32(7);
+    for (let n = 0; n < 300; n++) {
+      const text = Array.from({ length: Math.floor(random() * 80) }, () => String.fromCodePoint(Math.floor(random() * (random() < 0.8 ? 128 : 0xd7ff)))).join('');
+      expect(fnv1a64(text)).toBe(reference(text));
+    }
+    expect(fnv1a64('SELECT 자치구, count(*) FROM trips GROUP BY ALL')).toBe(reference('SELECT 자치구, count(*) FROM trips GROUP BY ALL'));
   });
 });

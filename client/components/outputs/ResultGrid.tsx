@@ -54,6 +54,17 @@ function rowsOf(t: Table): Row[] {
 }
 
 /** First visible row for a scroll position (proportional when the spacer is capped). */
+const generations = new WeakMap<Table, number>();
+let nextGeneration = 1;
+
+/** A number per first-rows object: which run's result the grid shows (0: none handed over). */
+function generationOf(rows: Table | null): number {
+  if (!rows) return 0;
+  let g = generations.get(rows);
+  if (g === undefined) generations.set(rows, (g = nextGeneration++));
+  return g;
+}
+
 export function firstRowAt(scrollTop: number, rowCount: number, viewport: number): { first: number; spacer: number } {
   const natural = rowCount * rowHeight;
   const spacer = Math.min(natural, maxSpacer);
@@ -76,12 +87,15 @@ export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }
   const { first, spacer } = firstRowAt(scrollTop, rowCount, viewport);
   const visibleCount = Math.min(rowCount - first, Math.ceil(viewport / rowHeight) + 1);
   const orderKey = orderBy ? `${orderBy.column}:${orderBy.descending}` : '';
-  const cacheKey = `${table}|${orderKey}`;
+  // Every run hands over its own first rows, also under an unchanged result key (`random()`,
+  // `USING SAMPLE` give other rows): they mark a new result, so rows cached from an earlier run
+  // of the same key are never shown beside the new row count.
+  const firstRows = runtime?.firstRowsOf(table) ?? null;
+  const cacheKey = `${table}|${orderKey}|${generationOf(firstRows)}`;
   if (cache.current.key !== cacheKey) {
     cache.current = { key: cacheKey, blocks: new Map(), inFlight: new Set() };
     // The run read the first rows with its result: shown in the same commit as the "done" status.
-    const first = orderKey === '' ? runtime?.firstRowsOf(table) : null;
-    if (first) cache.current.blocks.set(0, rowsOf(first));
+    if (firstRows && orderKey === '') cache.current.blocks.set(0, rowsOf(firstRows));
   }
 
   // A new result or order: forget the selection and go back to the top. Adjusted during render
