@@ -272,9 +272,8 @@ SELECT h, trips FROM by_hour ORDER BY trips DESC LIMIT 3
     const outputs = ids.map((id) => document.querySelector(`[data-testid="cell-output"][data-cell-id="${id}"]`)!);
     const before = outputs.map((o) => o.getAttribute('data-status') === 'done' ? o.querySelector('[data-testid="cell-status"]')?.textContent : null);
     const seenBusy = ids.map(() => false);
-    const t0 = performance.now();
+    let t0 = NaN;
     const bench = (window as unknown as Partial<BenchWin>).__benchWorker;
-    if (bench?.record) { bench.log.push([Math.round(t0 * 100) / 100, 'run']); performance.mark('bench:run'); }
     return new Promise<number>((resolve, reject) => {
       const check = () => {
         const ok = outputs.every((o, i) => {
@@ -293,6 +292,9 @@ SELECT h, trips FROM by_hour ORDER BY trips DESC LIMIT 3
       const observer = new MutationObserver(check);
       for (const o of outputs) observer.observe(o, { subtree: true, childList: true, attributes: true, characterData: true });
       setTimeout(() => { observer.disconnect(); reject(new Error(`timeout; before ${JSON.stringify(before)}`)); }, 120_000);
+      // The clock starts here, after the observer is set up (setting it up is the bench's work).
+      t0 = performance.now();
+      if (bench?.record) { bench.log.push([Math.round(t0 * 100) / 100, 'run']); performance.mark('bench:run'); }
       if (act === 'run') for (const id of ids) rt.runCell(id);
       else rt.setInputValue('min_minutes', v);
     });
@@ -384,7 +386,7 @@ SELECT h, trips FROM by_hour ORDER BY trips DESC LIMIT 3
       await settle();
       await page.evaluate(() => { const w = (window as unknown as BenchWin).__benchWorker; w.log.length = 0; w.record = true; });
       await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.setSamplingInterval', { interval: Number(process.env.BENCH_SAMPLE_US ?? 100) });
       await cdp.send('Profiler.start');
       const before = await mainThreadMetrics();
       const ms = await timeRendered([cellNames[i]!], 'run');

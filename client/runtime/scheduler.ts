@@ -105,6 +105,8 @@ export class NotebookRuntime {
   /** SQL text -> its tokens (for `$name` rewriting), so an input change does not ask the worker again. */
   private tokens = new Map<string, SqlTokens>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** A pass is queued as a microtask (`scheduleNow`). */
+  private soon = false;
   private destroyed = false;
   private readonly unobserve: () => void;
   /** Resolves when the runtime is idle (tests and the bench wait on it). */
@@ -139,20 +141,20 @@ export class NotebookRuntime {
   /** Shift+Enter: run this cell now (even if its result is cached) and whatever depends on it. */
   runCell(cellId: string): void {
     this.forced.add(cellId);
-    this.schedule(0);
+    this.scheduleNow();
   }
 
   /** Run all: every cell, ignoring cached results. */
   runAll(): void {
     for (const c of this.cells) if (c.kind === 'sql') this.forced.add(c.id);
-    this.schedule(0);
+    this.scheduleNow();
   }
 
   setInputValue(name: string, value: unknown): void {
     const inputs = { ...this.store.getState().inputs, [name.toLowerCase()]: value };
     this.store.setState({ inputs });
     this.cancelIfStale();
-    this.schedule(0);
+    this.scheduleNow();
   }
 
   getInputValue(name: string): unknown {
@@ -217,7 +219,7 @@ export class NotebookRuntime {
 
   /** Resolves once nothing is queued or running. */
   whenIdle(): Promise<void> {
-    if (!this.pumping && !this.timer) return Promise.resolve();
+    if (!this.pumping && !this.timer && !this.soon) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -258,6 +260,25 @@ export class NotebookRuntime {
     }, delay);
   }
 
+  /**
+   * A person's explicit action (run, run all, an input's new value): plan at the end of this task
+   * instead of after a timer, whose hop was a fifth of the time between "run" and the query being
+   * posted (bench:query). Supersedes a pending edit debounce: the pass reads the doc as it is.
+   */
+  private scheduleNow(): void {
+    if (this.destroyed) return;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.soon) return;
+    this.soon = true;
+    queueMicrotask(() => {
+      this.soon = false;
+      if (!this.destroyed) void this.pump();
+    });
+  }
+
   // ---- the loop --------------------------------------------------------------------------------
 
   private async pump(): Promise<void> {
@@ -275,7 +296,7 @@ export class NotebookRuntime {
       } while (this.again && !this.destroyed);
     } finally {
       this.pumping = false;
-      if (!this.timer) for (const w of this.idleWaiters.splice(0)) w();
+      if (!this.timer && !this.soon) for (const w of this.idleWaiters.splice(0)) w();
     }
   }
 
@@ -491,23 +512,37 @@ export class NotebookRuntime {
   private async runOne(api: EngineApi, item: { id: string; key: string; sql: string; paramNames: string[]; paramValues: unknown[] }, forced: boolean): Promise<void> {
     const state = this.view(item.id).state;
     const runId = state.status === 'queued' ? state.runId : ++this.runSeq;
-    if (state.status !== 'queued') this.apply(item.id, { type: 'queue', runId });
     const now = this.deps.now ?? (() => performance.now());
-    this.apply(item.id, { type: 'start', runId, at: now() });
     const table = resultTableName(item.key);
-    this.running = { cellId: item.id, key: item.key, runId, fingerprint: this.fingerprint(item.id) };
     const cell = this.cells.find((c) => c.id === item.id);
     const viewName = cell?.name ? cell.name : null;
+    // The run's bookkeeping (status "running", what a stale edit cancels) comes right AFTER the
+    // engine has its message, in the same task: the engine starts sooner, and nothing can happen
+    // in between. With no await before the message (unless the tokenizer must be asked), React's
+    // render of the new status overlaps the query instead of delaying it.
+    let begun = false;
+    const begin = () => {
+      if (begun) return;
+      begun = true;
+      if (state.status !== 'queued') this.apply(item.id, { type: 'queue', runId });
+      this.apply(item.id, { type: 'start', runId, at: now() });
+      this.running = { cellId: item.id, key: item.key, runId, fingerprint: this.fingerprint(item.id) };
+    };
     try {
       // A cached result table: one exchange shows it; if it has gone (dropped elsewhere), run.
-      let shown = !forced && this.lru.includes(table) ? await api.present(table, viewName).catch(() => null) : null;
+      const cached = !forced && this.lru.includes(table) ? api.present(table, viewName).catch(() => null) : null;
+      if (cached) begin();
+      let shown = cached ? await cached : null;
       if (!shown) {
-        // No await before the query is posted unless the tokenizer must be asked: the store
-        // updates above ("running") make React render at the next microtask, and that render
-        // should overlap the query, not delay it.
-        const tokens = item.paramNames.length === 0 ? noTokens : this.tokens.get(item.sql) ?? await this.tokenize(api, item.sql);
+        let tokens = item.paramNames.length === 0 ? noTokens : this.tokens.get(item.sql);
+        if (!tokens) {
+          begin();
+          tokens = await this.tokenize(api, item.sql);
+        }
         const { sql, params } = this.bind(item, tokens);
-        shown = await api.run(table, sql, params, viewName);
+        const running = api.run(table, sql, params, viewName);
+        begin();
+        shown = await running;
         if (!this.isCurrentRun(item.id, runId)) return; // superseded while it ran: not shown (the table stays cached)
       }
       this.touch(table);
@@ -523,6 +558,7 @@ export class NotebookRuntime {
       });
       await this.evict(api);
     } catch (err) {
+      begin();
       const message = readableEngineError(err instanceof Error ? err.message : String(err));
       const cancelled = /interrupt|query was canceled/i.test(message);
       if (cancelled) this.apply(item.id, { type: 'cancel', runId });

@@ -53,6 +53,24 @@ function rowsOf(t: Table): Row[] {
   return out;
 }
 
+/**
+ * A block of rows read out of Arrow as they are shown: a block holds 200 rows and the grid
+ * shows about 15, and reading every value of the block (strings decoded one by one) was part of
+ * the time between a result's arrival and its first row on screen.
+ */
+class BlockRows {
+  private readonly cols;
+  private readonly rows: Array<Row | undefined>;
+  constructor(table: Table) {
+    this.cols = Array.from({ length: table.numCols }, (_, i) => table.getChildAt(i));
+    this.rows = new Array<Row | undefined>(table.numRows);
+  }
+  row(i: number): Row | undefined {
+    if (i < 0 || i >= this.rows.length) return undefined;
+    return (this.rows[i] ??= this.cols.map((c) => c?.get(i)));
+  }
+}
+
 /** First visible row for a scroll position (proportional when the spacer is capped). */
 const generations = new WeakMap<Table, number>();
 let nextGeneration = 1;
@@ -80,7 +98,7 @@ export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   // Rows are cached per (result, order): a new order never shows the previous order's rows.
-  const cache = useRef<{ key: string; blocks: Map<number, Row[]>; inFlight: Set<number> }>({ key: '', blocks: new Map(), inFlight: new Set() });
+  const cache = useRef<{ key: string; blocks: Map<number, BlockRows>; inFlight: Set<number> }>({ key: '', blocks: new Map(), inFlight: new Set() });
   const [, setVersion] = useState(0);
   const [selection, setSelection] = useState<{ r0: number; c0: number; r1: number; c1: number } | null>(null);
   const viewport = Math.min(viewportMax, Math.max(rowHeight, rowCount * rowHeight));
@@ -95,7 +113,7 @@ export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }
   if (cache.current.key !== cacheKey) {
     cache.current = { key: cacheKey, blocks: new Map(), inFlight: new Set() };
     // The run read the first rows with its result: shown in the same commit as the "done" status.
-    if (firstRows && orderKey === '') cache.current.blocks.set(0, rowsOf(firstRows));
+    if (firstRows && orderKey === '') cache.current.blocks.set(0, new BlockRows(firstRows));
   }
 
   // A new result or order: forget the selection and go back to the top. Adjusted during render
@@ -106,8 +124,14 @@ export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }
     setSelection(null);
     setScrollTop(0);
   }
+  // The body's scroll offset as last reported by its scroll events: reading `scrollTop` here
+  // would force a synchronous layout of the whole page in every run's commit (bench:query).
+  const domScrollTop = useRef(0);
   useLayoutEffect(() => {
-    if (scroller.current && scroller.current.scrollTop !== 0) scroller.current.scrollTop = 0;
+    if (scroller.current && domScrollTop.current !== 0) {
+      scroller.current.scrollTop = 0;
+      domScrollTop.current = 0;
+    }
   }, [cacheKey]);
 
   const load = useCallback((block: number) => {
@@ -118,7 +142,7 @@ export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }
       .then((api) => api.window(table, { offset: block * blockSize, limit: blockSize, orderBy }))
       .then((result) => {
         if (cache.current !== c) return; // the result or the order changed meanwhile
-        c.blocks.set(block, rowsOf(result));
+        c.blocks.set(block, new BlockRows(result));
         while (c.blocks.size > maxBlocks) c.blocks.delete(c.blocks.keys().next().value!);
         setVersion((v) => v + 1);
       }, () => undefined)
@@ -131,8 +155,11 @@ export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }
     for (let b = Math.floor(first / blockSize); b <= Math.floor(last / blockSize); b++) load(b);
   });
 
-  const rowAt = (r: number): Row | undefined => cache.current.blocks.get(Math.floor(r / blockSize))?.[r % blockSize];
-  const onScroll = (e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop);
+  const rowAt = (r: number): Row | undefined => cache.current.blocks.get(Math.floor(r / blockSize))?.row(r % blockSize);
+  const onScroll = (e: UIEvent<HTMLDivElement>) => {
+    domScrollTop.current = e.currentTarget.scrollTop;
+    setScrollTop(e.currentTarget.scrollTop);
+  };
 
   const copySelection = async () => {
     if (!selection) return;
