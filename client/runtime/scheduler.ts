@@ -223,12 +223,6 @@ export class NotebookRuntime {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** The first rows of a result table, if a current result carries them (the grid's first window). */
-  firstRowsOf(table: string): Table | null {
-    for (const c of Object.values(this.store.getState().cells)) if (c.result?.table === table && c.result.firstRows) return c.result.firstRows;
-    return null;
-  }
-
   cellIdByName(name: string): string | undefined {
     if (name === '') return undefined; // unnamed cells cannot be referred to
     return this.cells.find((c) => c.name.toLowerCase() === name.toLowerCase())?.id;

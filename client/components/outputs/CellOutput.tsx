@@ -3,7 +3,7 @@
  * time, done in N ms with the row count, error), then the problem or error in place (both
  * languages, the line marked in Monaco), or the result grid with downloads.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useRuntimeInstance, useRuntimeSnapshot } from '../../runtime/notebookRuntime.ts';
 import { setCellErrorMarker } from '../../runtime/monacoBridge.ts';
 import type { WindowRequest } from '../../runtime/engineApi.ts';
@@ -77,13 +77,14 @@ export function CellOutput({ cellId, cellName }: { cellId: string; cellName: str
   const [downloadError, setDownloadError] = useState<string | null>(null);
   const [exporting, setExporting] = useState<({ kind: 'csv' | 'parquet' } & ExportProgress) | null>(null);
   const errorForMarker = state.status === 'error' ? state.error : null;
+  // Stable, so the (memoised) grid does not render again for every status change of a run.
+  const engine = useCallback(() => (runtime ? runtime.engine() : Promise.reject(new Error('no notebook runtime'))), [runtime]);
 
   useEffect(() => {
     void setCellErrorMarker(cellId, errorForMarker ? { message: errorForMarker.message, line: errorForMarker.line } : null).catch(() => undefined);
   }, [cellId, errorForMarker]);
 
   if (!runtime) return null;
-  const engine = () => runtime.engine();
 
   let status: string;
   switch (line.status) {
@@ -156,7 +157,7 @@ export function CellOutput({ cellId, cellName }: { cellId: string; cellName: str
       {result && state.status !== 'blocked' && state.status !== 'error' && (
         result.rowCount === 0
           ? <p className="cell-empty" data-testid="cell-empty">{t('noRows')} <span className="muted">({result.columns.map((c) => c.name).join(', ')})</span></p>
-          : <ResultGrid table={result.table} rowCount={result.rowCount} columns={result.columns} engine={engine} orderBy={orderBy} onSort={setOrderBy} />
+          : <ResultGrid table={result.table} rowCount={result.rowCount} columns={result.columns} firstRows={result.firstRows} engine={engine} orderBy={orderBy} onSort={setOrderBy} />
       )}
     </div>
   );

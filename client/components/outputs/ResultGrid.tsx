@@ -7,10 +7,9 @@
  * Header: column name and DuckDB type; a click sorts (re-query with ORDER BY: asc, desc, off).
  * Click selects a cell, Shift+click a range, Ctrl/Cmd+C copies it as tab-separated text.
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type UIEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type UIEvent } from 'react';
 import type { Table } from 'apache-arrow';
 import { windowRows, type ColumnInfo, type EngineApi, type WindowRequest } from '../../runtime/engineApi.ts';
-import { useRuntimeInstance } from '../../runtime/notebookRuntime.ts';
 import { useOutputText } from './outputText.ts';
 import { pushToast } from '../../state/toastStore.ts';
 
@@ -26,6 +25,8 @@ export interface ResultGridProps {
   table: string;
   rowCount: number;
   columns: ColumnInfo[];
+  /** The run's first window (`windowRows` rows, unsorted); a new object for every run. */
+  firstRows: Table | null;
   engine: () => Promise<EngineApi>;
   orderBy: WindowRequest['orderBy'];
   onSort(orderBy: WindowRequest['orderBy']): void;
@@ -92,38 +93,32 @@ export function firstRowAt(scrollTop: number, rowCount: number, viewport: number
   return { first: Math.min(rowCount - visible, Math.max(0, Math.floor(ratio * (rowCount - visible)))), spacer };
 }
 
-export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }: ResultGridProps) {
+export const ResultGrid = memo(function ResultGrid({ table, rowCount, columns, firstRows, engine, orderBy, onSort }: ResultGridProps) {
   const { t } = useOutputText();
-  const runtime = useRuntimeInstance();
   const scroller = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
-  // Rows are cached per (result, order): a new order never shows the previous order's rows.
-  const cache = useRef<{ key: string; blocks: Map<number, BlockRows>; inFlight: Set<number> }>({ key: '', blocks: new Map(), inFlight: new Set() });
-  const [, setVersion] = useState(0);
-  const [selection, setSelection] = useState<{ r0: number; c0: number; r1: number; c1: number } | null>(null);
-  const viewport = Math.min(viewportMax, Math.max(rowHeight, rowCount * rowHeight));
-  const { first, spacer } = firstRowAt(scrollTop, rowCount, viewport);
-  const visibleCount = Math.min(rowCount - first, Math.ceil(viewport / rowHeight) + 1);
   const orderKey = orderBy ? `${orderBy.column}:${orderBy.descending}` : '';
   // Every run hands over its own first rows, also under an unchanged result key (`random()`,
   // `USING SAMPLE` give other rows): they mark a new result, so rows cached from an earlier run
   // of the same key are never shown beside the new row count.
-  const firstRows = runtime?.firstRowsOf(table) ?? null;
   const cacheKey = `${table}|${orderKey}|${generationOf(firstRows)}`;
+  // Rows are cached per (result, order): a new order never shows the previous order's rows.
+  const cache = useRef<{ key: string; blocks: Map<number, BlockRows>; inFlight: Set<number> }>({ key: '', blocks: new Map(), inFlight: new Set() });
   if (cache.current.key !== cacheKey) {
     cache.current = { key: cacheKey, blocks: new Map(), inFlight: new Set() };
     // The run read the first rows with its result: shown in the same commit as the "done" status.
     if (firstRows && orderKey === '') cache.current.blocks.set(0, new BlockRows(firstRows));
   }
+  const [, setVersion] = useState(0);
+  // Scroll position and selection belong to the result they were made on: a new result or order
+  // starts at the top with nothing selected, in its first render (no second render or commit).
+  const [scrolled, setScrolled] = useState({ key: cacheKey, top: 0 });
+  const scrollTop = scrolled.key === cacheKey ? scrolled.top : 0;
+  const [selected, setSelected] = useState<{ key: string; r0: number; c0: number; r1: number; c1: number } | null>(null);
+  const selection = selected && selected.key === cacheKey ? selected : null;
+  const viewport = Math.min(viewportMax, Math.max(rowHeight, rowCount * rowHeight));
+  const { first, spacer } = firstRowAt(scrollTop, rowCount, viewport);
+  const visibleCount = Math.min(rowCount - first, Math.ceil(viewport / rowHeight) + 1);
 
-  // A new result or order: forget the selection and go back to the top. Adjusted during render
-  // (not in an effect), so a new result costs no second React commit.
-  const [shownKey, setShownKey] = useState(cacheKey);
-  if (shownKey !== cacheKey) {
-    setShownKey(cacheKey);
-    setSelection(null);
-    setScrollTop(0);
-  }
   // The body's scroll offset as last reported by its scroll events: reading `scrollTop` here
   // would force a synchronous layout of the whole page in every run's commit (bench:query).
   const domScrollTop = useRef(0);
@@ -158,7 +153,7 @@ export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }
   const rowAt = (r: number): Row | undefined => cache.current.blocks.get(Math.floor(r / blockSize))?.row(r % blockSize);
   const onScroll = (e: UIEvent<HTMLDivElement>) => {
     domScrollTop.current = e.currentTarget.scrollTop;
-    setScrollTop(e.currentTarget.scrollTop);
+    setScrolled({ key: cacheKey, top: e.currentTarget.scrollTop });
   };
 
   const copySelection = async () => {
@@ -226,7 +221,7 @@ export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }
                     const shown = row ? formatCell(value, c.type) : '…';
                     return (
                       <div key={c.name} role="gridcell" className={`result-grid-td${value === null || value === undefined ? ' is-null' : ''}${inSel(r, ci) ? ' is-selected' : ''}${typeof value === 'number' ? ' is-number' : ''}`}
-                        onMouseDown={(e) => setSelection((s) => (e.shiftKey && s ? { ...s, r1: r, c1: ci } : { r0: r, c0: ci, r1: r, c1: ci }))}>
+                        onMouseDown={(e) => setSelected((s) => (e.shiftKey && s && s.key === cacheKey ? { ...s, r1: r, c1: ci } : { key: cacheKey, r0: r, c0: ci, r1: r, c1: ci }))}>
                         {shown}
                       </div>
                     );
@@ -239,4 +234,4 @@ export function ResultGrid({ table, rowCount, columns, engine, orderBy, onSort }
       </div>
     </div>
   );
-}
+});
