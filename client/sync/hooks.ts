@@ -28,6 +28,15 @@ export function useReadOnly(session: NotebookSession): { readOnly: boolean; reas
   return { readOnly, reason };
 }
 
+/**
+ * True once the notebook has content to show: first sync, closed, or the offline copy while
+ * offline. A boolean, so the page does not render again on every save-state change (each
+ * keystroke flips "unsaved" and back: the whole notebook rendered twice per keystroke).
+ */
+export function useHasContent(session: NotebookSession): boolean {
+  return useSessionState(session, (s) => s.isSynced || s.closed !== null || (s.isCacheLoaded && s.status === 'offline'));
+}
+
 /** The whole session state (for views that show several parts, e.g. a "closed" banner). */
 export function useSessionSnapshot(session: NotebookSession): SessionState {
   return useSessionState(session, (s) => s);

@@ -9,7 +9,7 @@ import { canOnNotebook } from '../../../shared/roles.ts';
 import { getNotebook, exportUrl, type NotebookSummary } from '../../api/notebooks.ts';
 import { HttpError, reportRequestError } from '../../api/http.ts';
 import { openNotebookSession, setActiveCell, type NotebookSession } from '../../sync/notebookSession.ts';
-import { usePresence, useReadOnly, useSessionSnapshot } from '../../sync/hooks.ts';
+import { useHasContent, usePresence, useReadOnly } from '../../sync/hooks.ts';
 import { PresenceAvatars } from '../presence/PresenceAvatars.tsx';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { LazySqlEditor } from '../../editor/LazySqlEditor.tsx';
@@ -73,7 +73,7 @@ function NotebookLoader({ id, user }: { id: string; user: CurrentUser }) {
 
 function OpenNotebook({ session, info }: { session: NotebookSession; info: NotebookSummary | null }) {
   const { t } = useTranslation(['notebook', 'common']);
-  const state = useSessionSnapshot(session);
+  const hasContent = useHasContent(session);
   const server = useReadOnly(session);
   const peers = usePresence(session);
   const title = useNotebookTitle(session.doc);
@@ -83,7 +83,7 @@ function OpenNotebook({ session, info }: { session: NotebookSession; info: Noteb
   // Show the notebook once it has content to show (first sync, or the offline copy while offline);
   // after that it stays up through reconnects, which must never unmount the editors.
   const [hasShown, setHasShown] = useState(false);
-  const isReady = hasShown || state.isSynced || state.closed !== null || (state.isCacheLoaded && state.status === 'offline');
+  const isReady = hasShown || hasContent;
   useEffect(() => {
     if (isReady && !hasShown) setHasShown(true);
   }, [isReady, hasShown]);
