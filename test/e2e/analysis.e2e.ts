@@ -100,6 +100,12 @@ SELECT (random() * 1e9)::BIGINT AS draw, range AS i FROM range(3)
 \`\`\`sql dropped
 SELECT 구, sum(건수) AS n, min(날짜) AS first_day FROM local_민원_2024 GROUP BY 구 ORDER BY 구
 \`\`\`
+
+\`\`\`sql exact
+SELECT * FROM (VALUES
+  (9007199254740993::BIGINT, 12345678901234.567::DECIMAL(18,3), 99999999999999999999999999999999999999::HUGEINT),
+  ((-9007199254740993)::BIGINT, -0.001::DECIMAL(18,3), NULL)) AS t(big, dec, huge)
+\`\`\`
 `;
 
 let server: TestServer;
@@ -245,6 +251,21 @@ describe('issue 3: results, editor help and bad input', () => {
     expectSameRows(await nativeRows(`SELECT * FROM read_parquet('${pqFile}')`), expected);
   });
 
+  it('a Parquet download keeps BIGINT past 2^53, DECIMAL(18,3) and HUGEINT exact (types and values read back natively)', async () => {
+    const id = await waitStatus(a.page, 'exact', 'done', 90_000);
+    const [download] = await Promise.all([
+      a.page.waitForEvent('download'),
+      output(a.page, id).getByTestId('download-parquet').click(),
+    ]);
+    const file = path.join(workDir, 'exact.parquet');
+    await download.saveAs(file);
+    expect(await nativeRows(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${file}'))`))
+      .toEqual([['big', 'BIGINT'], ['dec', 'DECIMAL(18,3)'], ['huge', 'DECIMAL(38,0)']]);
+    // as text: the engine's doubles would have made these 9007199254740992 and 12345678901234.566
+    expect(await nativeRows(`SELECT big::VARCHAR, dec::VARCHAR, huge::VARCHAR FROM read_parquet('${file}', file_row_number = true) ORDER BY file_row_number`))
+      .toEqual([['9007199254740993', '12345678901234.567', '99999999999999999999999999999999999999'], ['-9007199254740993', '-0.001', null]]);
+  });
+
   it('a 450,000-row result sorted in the grid downloads whole, in the grid order, as CSV and Parquet (written in slices)', async () => {
     const id = await waitStatus(a.page, 'mid', 'done', 90_000);
     const header = output(a.page, id).getByTestId('result-grid-th').first();
@@ -347,7 +368,7 @@ describe('issue 3: results, editor help and bad input', () => {
     expect(await gridRow(a.page, id, shown)).toEqual([String(shown), String(shown % 7)]);
     expect(await output(a.page, id).getByTestId('result-grid-row').count()).toBeLessThan(40);
     // the main thread is free: the page answers, and another cell's grid still reads its rows
-    expect(await a.page.evaluate(() => document.querySelectorAll('[data-testid="cell"]').length)).toBe(11);
+    expect(await a.page.evaluate(() => document.querySelectorAll('[data-testid="cell"]').length)).toBe(12);
     expect((await gridRow(a.page, await cellIdOf(a.page, 'gu2020'), 0)).length).toBe(3);
   });
 
