@@ -14,6 +14,7 @@
 import type { Table } from 'apache-arrow';
 import type { Engine } from '../duckdb/duckdbClient.ts';
 import type { SqlTokens } from '../../shared/reactivity/params.ts';
+import { pageSelectList } from '../../shared/pageTypes.ts';
 
 export interface ColumnInfo {
   name: string;
@@ -89,12 +90,12 @@ export interface EngineApi {
  * which reads and skips every row before the window). Other tables and sorted windows use
  * ORDER BY + LIMIT/OFFSET.
  */
-export function windowSql(table: string, req: WindowRequest): string {
+export function windowSql(table: string, req: WindowRequest, select = '*'): string {
   const limit = Math.max(0, Math.floor(req.limit));
   const offset = Math.max(0, Math.floor(req.offset));
-  if (!req.orderBy && table.startsWith('__r_')) return `SELECT * FROM ${quoteIdent(table)} WHERE rowid >= ${offset} AND rowid < ${offset + limit}`;
+  if (!req.orderBy && table.startsWith('__r_')) return `SELECT ${select} FROM ${quoteIdent(table)} WHERE rowid >= ${offset} AND rowid < ${offset + limit}`;
   const order = req.orderBy ? ` ORDER BY ${quoteIdent(req.orderBy.column)} ${req.orderBy.descending ? 'DESC' : 'ASC'} NULLS LAST` : '';
-  return `SELECT * FROM ${quoteIdent(table)}${order} LIMIT ${limit} OFFSET ${offset}`;
+  return `SELECT ${select} FROM ${quoteIdent(table)}${order} LIMIT ${limit} OFFSET ${offset}`;
 }
 
 /**
@@ -138,7 +139,7 @@ export function engineApi(engine: Engine): EngineApi {
   const presentOn = async (on: Engine['conn'], table: string, view: string | null): Promise<PresentedResult> => {
     const known = columnsOf.get(table);
     if (known && (view === null || viewTarget.get(view.toLowerCase()) === table)) {
-      const first = on.query(windowSql(table, { offset: 0, limit: windowRows }));
+      const first = on.query(windowSql(table, { offset: 0, limit: windowRows }, pageSelectList(known)));
       // A short window is the whole table (row ids run 0..n-1); a full one needs the count,
       // posted beside it when the last result under this key was that long too.
       const counted = (lastCount.get(table) ?? 0) >= windowRows ? on.query(`SELECT count(*) AS v FROM ${quoteIdent(table)}`) : null;
@@ -151,7 +152,11 @@ export function engineApi(engine: Engine): EngineApi {
     }
     const described = describeTable(on, table, view);
     const first = on.query(windowSql(table, { offset: 0, limit: windowRows }));
-    const [{ rowCount, columns }, firstRows] = await Promise.all([described, first]);
+    const [{ rowCount, columns }, plainRows] = await Promise.all([described, first]);
+    // Read before the types were known: nested wide numbers came garbled (`shared/pageTypes.ts`),
+    // so such a result reads its first window once more, with the casts.
+    const select = pageSelectList(columns);
+    const firstRows = select === '*' ? plainRows : await on.query(windowSql(table, { offset: 0, limit: windowRows }, select));
     columnsOf.set(table, columns);
     lastCount.set(table, rowCount);
     if (view !== null) viewTarget.set(view.toLowerCase(), table);
@@ -247,7 +252,8 @@ export function engineApi(engine: Engine): EngineApi {
       return presentOn(conn, table, view);
     },
     async window(table, req) {
-      return side.query(windowSql(table, req));
+      const known = columnsOf.get(table);
+      return side.query(windowSql(table, req, known ? pageSelectList(known) : '*'));
     },
     async registerArrow(name, ipc) {
       forgetTable(name);

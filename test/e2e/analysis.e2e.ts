@@ -12,6 +12,7 @@
  * - a file that is neither UTF-8 nor CP949 is refused with a message that says so;
  * - Shift/Ctrl+Enter run the cell they are typed in (several editors on the page), Run all re-runs all;
  * - a re-run under the same result key shows its own rows (random() draws again);
+ * - lists and structs of BIGINT/DECIMAL show their numbers, not the integer bits read as doubles;
  * - a long query shows its elapsed time, the page answers meanwhile, and an edit cancels it.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -91,6 +92,10 @@ SELECT range AS i, 'r' || range AS label FROM range(450000)
 
 \`\`\`sql scratch
 SELECT 1 AS one
+\`\`\`
+
+\`\`\`sql nested
+SELECT list(range) AS agg, {'x': 5::BIGINT, 'y': 'a'} AS s, [1.5::DECIMAL(4,1)] AS d FROM range(3)
 \`\`\`
 
 \`\`\`sql lucky
@@ -368,7 +373,7 @@ describe('issue 3: results, editor help and bad input', () => {
     expect(await gridRow(a.page, id, shown)).toEqual([String(shown), String(shown % 7)]);
     expect(await output(a.page, id).getByTestId('result-grid-row').count()).toBeLessThan(40);
     // the main thread is free: the page answers, and another cell's grid still reads its rows
-    expect(await a.page.evaluate(() => document.querySelectorAll('[data-testid="cell"]').length)).toBe(12);
+    expect(await a.page.evaluate(() => document.querySelectorAll('[data-testid="cell"]').length)).toBe(13);
     expect((await gridRow(a.page, await cellIdOf(a.page, 'gu2020'), 0)).length).toBe(3);
   });
 
@@ -468,6 +473,11 @@ describe('issue 3: results, editor help and bad input', () => {
     await waitStatus(a.page, 'mid', 'done', 90_000);
     await waitStatus(a.page, 'ten_million', 'done', 90_000);
     expect(await runIdOf(a.page, 'gu2020')).toBeGreaterThan(afterShift + 1);
+  });
+
+  it('lists and structs of BIGINT or DECIMAL show their numbers (the engine hands their integer bits over as doubles)', async () => {
+    const id = await waitStatus(a.page, 'nested', 'done', 60_000);
+    expect(await gridRow(a.page, id, 0)).toEqual(['[0,1,2]', '{"x":5,"y":"a"}', '[1.5]']);
   });
 
   it('running a cell again under the same result key shows the new rows (random() draws again)', async () => {

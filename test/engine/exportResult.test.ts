@@ -125,6 +125,12 @@ describe('Parquet downloads keep exact numeric types', () => {
     ]);
   });
 
+  it('lists and structs of BIGINT or DECIMAL are written as the right numbers (doubles), not their integer bits', async () => {
+    await api.query(`CREATE TABLE __r_nested_pq AS SELECT list(range) AS agg, {'x': 5::BIGINT} AS s, [1.5::DECIMAL(4,1)] AS d FROM range(3)`, []);
+    const { file } = await download('__r_nested_pq');
+    expect(await nativeRows(`SELECT agg::VARCHAR, s::VARCHAR, d::VARCHAR FROM read_parquet('${file}')`)).toEqual([['[0.0, 1.0, 2.0]', '{\'x\': 5.0}', '[1.5]']]);
+  });
+
   it('an empty result keeps its exact column types', async () => {
     await api.query(`CREATE TABLE __r_exact_empty AS SELECT 1::BIGINT AS big, 1.5::DECIMAL(18,3) AS dec, 1::HUGEINT AS huge WHERE false`, []);
     const { file } = await download('__r_exact_empty');
@@ -169,7 +175,10 @@ describe('Parquet slice SQL', () => {
     expect(parquetSliceSql('__r_k', slice, columns)).toBe(
       `SELECT "n", CAST("a ""b""" AS VARCHAR) AS "a ""b""", CAST("d" AS VARCHAR) AS "d", "s" FROM (${windowSql('__r_k', slice)}) AS w`);
     expect(parquetSliceSql('__export_sorted_1', slice, columns)).toContain(`FROM (${windowSql('__export_sorted_1', slice)}) AS w`);
-    expect(parquetSliceSql('__r_k', slice, [{ name: 'x', type: 'DOUBLE' }, { name: 'l', type: 'BIGINT[]' }])).toBe(windowSql('__r_k', slice));
+    expect(parquetSliceSql('__r_k', slice, [{ name: 'x', type: 'DOUBLE' }, { name: 'v', type: 'VARCHAR[]' }])).toBe(windowSql('__r_k', slice));
+    // Nested wide numbers come garbled from the engine: they are written as doubles.
+    expect(parquetSliceSql('__r_k', slice, [{ name: 'x', type: 'DOUBLE' }, { name: 'l', type: 'BIGINT[]' }]))
+      .toBe(`SELECT "x", CAST("l" AS DOUBLE[]) AS "l" FROM (${windowSql('__r_k', slice)}) AS w`);
   });
 
   it('rebuilds the types the engine would hand over as doubles (or, UHUGEINT, as bytes)', () => {

@@ -20,6 +20,7 @@
 import type { Table } from 'apache-arrow';
 import type { ColumnInfo, EngineApi, WindowRequest } from '../../runtime/engineApi.ts';
 import { quoteIdent, windowSql } from '../../runtime/engineApi.ts';
+import { nestedAsDouble } from '../../../shared/pageTypes.ts';
 
 export interface ExportSlice {
   offset: number;
@@ -126,8 +127,14 @@ export function exactType(type: string): ExactType | null {
  */
 export function parquetSliceSql(source: string, slice: ExportSlice, columns: readonly ColumnInfo[]): string {
   const window = windowSql(source, { ...slice, orderBy: null });
-  if (!columns.some((c) => exactType(c.type))) return window;
-  const list = columns.map((c) => (exactType(c.type) ? `CAST(${quoteIdent(c.name)} AS VARCHAR) AS ${quoteIdent(c.name)}` : quoteIdent(c.name)));
+  if (!columns.some((c) => exactType(c.type) || nestedAsDouble(c.type))) return window;
+  // Nested wide numbers would arrive garbled (`shared/pageTypes.ts`): as doubles they are right,
+  // if no longer exact.
+  const list = columns.map((c) => {
+    const nested = nestedAsDouble(c.type);
+    if (exactType(c.type)) return `CAST(${quoteIdent(c.name)} AS VARCHAR) AS ${quoteIdent(c.name)}`;
+    return nested ? `CAST(${quoteIdent(c.name)} AS ${nested}) AS ${quoteIdent(c.name)}` : quoteIdent(c.name);
+  });
   return `SELECT ${list.join(', ')} FROM (${window}) AS w`;
 }
 
