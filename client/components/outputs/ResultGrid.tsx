@@ -72,7 +72,6 @@ class BlockRows {
   }
 }
 
-/** First visible row for a scroll position (proportional when the spacer is capped). */
 const generations = new WeakMap<Table, number>();
 let nextGeneration = 1;
 
@@ -84,6 +83,7 @@ function generationOf(rows: Table | null): number {
   return g;
 }
 
+/** First visible row for a scroll position (proportional when the spacer is capped). */
 export function firstRowAt(scrollTop: number, rowCount: number, viewport: number): { first: number; spacer: number } {
   const natural = rowCount * rowHeight;
   const spacer = Math.min(natural, maxSpacer);
