@@ -57,7 +57,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openDatabase } from '../server/persistence/database.ts';
 import { createExtractCatalog } from '../server/extracts/catalog.ts';
-import { startTestServer } from '../test/harness/testServer.ts';
+import { importNotebook, startTestServer } from '../test/harness/testServer.ts';
 import { isLocalUrl, launchBrowser, signInThroughPage } from '../test/harness/browser.ts';
 import { openBlockingDuckDB } from '../test/engine/wasmDuck.ts';
 
@@ -239,9 +239,7 @@ SELECT hour(start_time) AS h, count(*) AS trips, avg(distance_m) AS avg_m FROM b
 SELECT h, trips FROM by_hour ORDER BY trips DESC LIMIT 3
 \`\`\`
 `;
-  const imported = await client.post('/api/notebooks/import', { markdown });
-  if (imported.status !== 201) throw new Error(`import failed: ${imported.text}`);
-  const notebookPath = `/n/${encodeURIComponent(imported.json<{ id: string }>().id)}`;
+  const notebookPath = `/n/${encodeURIComponent(await importNotebook(client, markdown))}`;
 
   const browser = await launchBrowser();
   // No request interception here (it would switch Chromium's HTTP cache off, see the header):

@@ -23,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { isLocalUrl, launchBrowser } from '../test/harness/browser.ts';
-import { startTestServer, sessionCookieFrom } from '../test/harness/testServer.ts';
+import { importNotebook, startTestServer, sessionCookieFrom } from '../test/harness/testServer.ts';
 import { addTripsExtract, cellsOf } from '../test/stories/fixtures.ts';
 import { buildFrameworkSite, type FrameworkFigure } from './frameworkBaseline.ts';
 
@@ -127,8 +127,7 @@ async function main(): Promise<void> {
     const owner = await server.clientFor(user);
     const { catalog } = await addTripsExtract(server.server, server.dataDir);
     await catalog.close();
-    const imported = await owner.post('/api/notebooks/import', { markdown: notebookMd() });
-    const notebookId = imported.json().id as string;
+    const notebookId = await importNotebook(owner, notebookMd());
     const cells = await cellsOf(server.server, notebookId);
     const picks = cells.filter((c) => c.kind === 'markdown' || c.kind === 'chart').map((c) => ({ cellId: c.id }));
     const published = await owner.post(`/api/notebooks/${notebookId}/story/publish`, { title: { ko: '벤치마크 이야기', en: 'Benchmark story' }, summary: { ko: '다섯 그림', en: 'Five charts' }, cells: picks });

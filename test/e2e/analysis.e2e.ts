@@ -22,7 +22,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtClientDir, launchBrowser, openPerson, signInThroughPage, type Person } from '../harness/browser.ts';
-import { startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
+import { importNotebook, startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
 import { cellIdOf, gridRow, output, waitStatus } from '../harness/notebookPage.ts';
 
 const bikeCsv = path.resolve('server/data/public/bike_accidents_by_gu/bike.csv');
@@ -143,9 +143,7 @@ beforeAll(async () => {
   server = await startTestServer({ clientDir });
   minji = await server.createUser({ name: '김민지', org: '마포 자전거 시민모임', orgKind: 'cso', role: 'analyst' });
   const owner = await server.clientFor(minji);
-  const res = await owner.post('/api/notebooks/import', { markdown: notebook });
-  expect(res.status, res.text).toBe(201);
-  notebookPath = `/n/${encodeURIComponent(res.json<{ id: string }>().id)}`;
+  notebookPath = `/n/${encodeURIComponent(await importNotebook(owner, notebook))}`;
   browser = await launchBrowser();
   a = await openPerson(browser, server.url);
   await a.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });

@@ -13,7 +13,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtClientDir, launchBrowser, openPerson, screenshot, signInThroughPage, type Person } from '../harness/browser.ts';
-import { startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
+import { importNotebook, startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
 
 // The gate builds dist/client first; MADANG_E2E_CLIENT_DIR lets a developer test a private build.
 const bikeCsv = path.resolve('server/data/public/bike_accidents_by_gu/bike.csv');
@@ -92,9 +92,7 @@ beforeAll(async () => {
   server = await startTestServer({ clientDir });
   minji = await server.createUser({ name: '김민지', org: '마포 자전거 시민모임', orgKind: 'cso', role: 'analyst' });
   const owner = await server.clientFor(minji);
-  const res = await owner.post('/api/notebooks/import', { markdown: notebook });
-  expect(res.status, res.text).toBe(201);
-  notebookId = res.json<{ id: string }>().id;
+  notebookId = await importNotebook(owner, notebook);
   alice = await server.createUser({ name: 'Alice Park', org: 'Seoul Data Lab', orgKind: 'expert', role: 'analyst' });
   const share = await owner.post(`/api/notebooks/${encodeURIComponent(notebookId)}/members`, { email: alice.email, role: 'viewer' });
   expect(share.status, share.text).toBeLessThan(300);
@@ -181,10 +179,9 @@ describe('charts and inputs', () => {
 
   it.each(['bike-accidents-by-gu.md', 'fine-dust-and-traffic.md'])('every chart of the sample %s draws, with its alt text', async (file) => {
     const owner = await server.clientFor(minji);
-    const res = await owner.post('/api/notebooks/import', { markdown: readFileSync(path.resolve('notebooks', file), 'utf8') });
-    expect(res.status, res.text).toBe(201);
+    const id = await importNotebook(owner, readFileSync(path.resolve('notebooks', file), 'utf8'));
     const firstRequest = a.requests.length;
-    await a.page.goto(`/n/${encodeURIComponent(res.json<{ id: string }>().id)}`);
+    await a.page.goto(`/n/${encodeURIComponent(id)}`);
     const charts = a.page.locator('[data-testid="cell"][data-kind="chart"]');
     await charts.first().waitFor();
     const n = await charts.count();

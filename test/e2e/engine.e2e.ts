@@ -13,7 +13,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtClientDir, launchBrowser, openPerson, signInThroughPage, type Person } from '../harness/browser.ts';
-import { startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
+import { importNotebook, startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
 import { cellIdOf, gridRow, output, waitStatus } from '../harness/notebookPage.ts';
 
 const bikeCsv = path.resolve('server/data/public/bike_accidents_by_gu/bike.csv');
@@ -119,9 +119,7 @@ beforeAll(async () => {
   minji = await server.createUser({ name: '김민지', org: '마포 자전거 시민모임', orgKind: 'cso', role: 'analyst' });
   alice = await server.createUser({ name: 'Alice Park', org: 'Seoul Data Lab', orgKind: 'expert', role: 'analyst' });
   const owner = await server.clientFor(minji);
-  const res = await owner.post('/api/notebooks/import', { markdown: notebook });
-  expect(res.status, res.text).toBe(201);
-  const id = res.json<{ id: string }>().id;
+  const id = await importNotebook(owner, notebook);
   const share = await owner.post(`/api/notebooks/${encodeURIComponent(id)}/members`, { email: alice.email, role: 'editor' });
   expect(share.status, share.text).toBeLessThan(300);
   notebookPath = `/n/${encodeURIComponent(id)}`;

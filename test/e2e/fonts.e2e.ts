@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { builtClientDir, launchBrowser, openPerson, screenshot, signInThroughPage, type Person } from '../harness/browser.ts';
-import { startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
+import { importNotebook, startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
 
 const family = 'Noto Sans KR Variable';
 /** How many slices the package's CSS declares; a page showing a few dozen syllables needs far fewer. */
@@ -117,9 +117,7 @@ describe('bundled Korean font', () => {
 
   it('draws Hangul chart labels with it too (Plot names system-ui on its SVG)', async () => {
     const owner = await server.clientFor(user);
-    const res = await owner.post('/api/notebooks/import', { markdown: chartNotebook });
-    expect(res.status, res.text).toBe(201);
-    await person.page.goto(`/n/${encodeURIComponent(res.json<{ id: string }>().id)}`);
+    await person.page.goto(`/n/${encodeURIComponent(await importNotebook(owner, chartNotebook))}`);
     const labels = person.page.locator('[data-kind="chart"] svg g[aria-label="x-axis tick label"] text');
     await expect.poll(() => labels.allTextContents(), { timeout: 90_000 }).toEqual(['강남구', '마포구', '은평구']);
     await person.page.evaluate(() => document.fonts.ready);

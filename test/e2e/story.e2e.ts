@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { builtClientDir, isLocalUrl, launchBrowser, openPerson, screenshot, signInThroughPage, type Person } from '../harness/browser.ts';
-import { startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
+import { importNotebook, startTestServer, type TestServer, type TestUser } from '../harness/testServer.ts';
 import { addTripsExtract, storyNotebookMd } from '../stories/fixtures.ts';
 
 
@@ -26,8 +26,7 @@ beforeAll(async () => {
   const { catalog } = await addTripsExtract(server.server, server.dataDir);
   await catalog.close();
   const client = await server.clientFor(owner);
-  const res = await client.post('/api/notebooks/import', { markdown: storyNotebookMd });
-  notebookId = res.json().id;
+  notebookId = await importNotebook(client, storyNotebookMd);
   browser = await launchBrowser();
   person = await openPerson(browser, server.url);
 });

@@ -55,6 +55,13 @@ export interface TestClient {
   delete(pathname: string, options?: RequestOptions): Promise<TestResponse>;
 }
 
+/** `POST /api/notebooks/import` as `client`: the new notebook's id (any other answer throws with its body). */
+export async function importNotebook(client: TestClient, markdown: string): Promise<string> {
+  const res = await client.post('/api/notebooks/import', { markdown });
+  if (res.status !== 201) throw new Error(`notebook import answered ${res.status}: ${res.text}`);
+  return res.json<{ id: string }>().id;
+}
+
 export interface TestServer extends TestClient {
   url: string;
   /** `ws://127.0.0.1:PORT/collab`, the base a `WebsocketProvider` takes. */
