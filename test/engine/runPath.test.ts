@@ -52,7 +52,9 @@ describe('a run', () => {
     // A previous result under the same name, as when a cell is run again: reads posted behind an
     // unfinished statement see this table, and must not be shown.
     // (Same column types: a table name is a result key, which fixes the types.)
-    await api.run('__r_reused', 'SELECT 1::BIGINT AS n, 0::HUGEINT AS total', [], 'reused');
+    // Made by free SQL, so nothing about it is remembered and the run takes the general path.
+    await api.query('CREATE TABLE __r_reused AS SELECT 1::BIGINT AS n, 0::HUGEINT AS total', []);
+    await api.setView('reused', '__r_reused');
     duck.posted.length = 0;
     const shown = await api.run('__r_reused', 'SELECT count(*) AS n, sum(hash(range) % 7) AS total FROM range(60000000)', [], 'reused');
     expect(duck.posted).toContain('POLL_PENDING_QUERY');
@@ -65,20 +67,34 @@ describe('a run', () => {
   it('made again under the same key reads only its rows and count: its types and view cannot have changed', async () => {
     await api.run('__r_again', 'SELECT range AS i, range::VARCHAR AS s FROM range(5)', [], 'again');
     duck.posted.length = 0;
-    // Same table name (same key) but other rows, as `random()` or `USING SAMPLE` would give.
+    // Same table name (same key) but other rows, as `random()` or `USING SAMPLE` would give. It
+    // was short last time: statement and first window go in one message.
     let shown = await api.run('__r_again', 'SELECT range AS i, range::VARCHAR AS s FROM range(3)', [], 'again');
-    expect(duck.posted).toEqual(['START_PENDING_QUERY', 'RUN_QUERY']);
+    expect(duck.posted).toEqual(['RUN_QUERY']);
     expect(shown.rowCount).toBe(3);
     expect(shown.columns).toEqual([{ name: 'i', type: 'BIGINT' }, { name: 's', type: 'VARCHAR' }]);
     // A full first window needs the count: 250 rows, then 230 under the same key.
     await api.run('__r_again', 'SELECT range AS i, range::VARCHAR AS s FROM range(250)', [], 'again');
     duck.posted.length = 0;
     shown = await api.run('__r_again', 'SELECT range AS i, range::VARCHAR AS s FROM range(230)', [], 'again');
-    expect(duck.posted).toEqual(['START_PENDING_QUERY', 'RUN_QUERY', 'RUN_QUERY']);
+    expect(duck.posted).toEqual(['RUN_QUERY', 'RUN_QUERY']);
     expect(shown.rowCount).toBe(230);
     expect(shown.firstRows.numRows).toBe(windowRows);
     expect(await rows('SELECT count(*) AS n FROM again')).toEqual([{ n: 230 }]);
+    // SQL ending in a line comment does not swallow the window read.
+    shown = await api.run('__r_again', 'SELECT range AS i, range::VARCHAR AS s FROM range(4) -- four;', [], 'again');
+    expect(shown.rowCount).toBe(4);
   });
+
+  it('made again after a slow run keeps the interruptible path, and can be cancelled', async () => {
+    const slow = 'SELECT count(*) AS n FROM range(40000000) WHERE hash(range) % 3 = 0';
+    await api.run('__r_slow_again', slow, [], null);
+    duck.posted.length = 0;
+    const again = api.run('__r_slow_again', slow, [], null);
+    await api.cancel();
+    await expect(again).rejects.toThrow(/query was canceled/i);
+    expect(duck.posted[0]).toBe('START_PENDING_QUERY');
+  }, 60_000);
 
   it('defines its view again when the view was dropped, by the runtime or by free SQL', async () => {
     await api.run('__r_viewed', 'SELECT 1 AS one', [], 'viewed');
@@ -116,7 +132,7 @@ describe('a run', () => {
     // Run again under the same key: types known, the casts go with the one read.
     duck.posted.length = 0;
     expect(plain((await api.run('__r_nested', sql, [], 'nested')).firstRows)).toEqual(expected);
-    expect(duck.posted).toEqual(['START_PENDING_QUERY', 'RUN_QUERY']);
+    expect(duck.posted).toEqual(['RUN_QUERY']);
     // The view keeps DuckDB's own types for later cells.
     expect(await rows('SELECT list_sum(agg)::INTEGER AS n, typeof(agg) AS t FROM nested')).toEqual([{ n: 3, t: 'BIGINT[]' }]);
   });
