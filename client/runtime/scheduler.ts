@@ -21,6 +21,7 @@ import { buildGraph, upstreamOf, type CellProblem, type GraphCellInput, type Not
 import { errorLine, idleState, isBlankSql, readableEngineError, transitionCell, type CellEvent, type CellRunError, type CellRunState } from '../../shared/reactivity/cellState.ts';
 import { notebookNameOf, type SqlAnalysisResult } from '../../shared/reactivity/sqlRefs.ts';
 import { bindValues, listParam, toPositionalParams } from '../../shared/reactivity/params.ts';
+import { sqlShape } from '../../shared/reactivity/sqlShape.ts';
 import { resultKey } from '../../shared/resultCache.ts';
 import { defaultInputValue, parseInputSpec } from '../../shared/inputSpec.ts';
 import { extractRefName } from '../../shared/extracts.ts';
@@ -87,6 +88,8 @@ export class NotebookRuntime {
   readonly store: StoreApi<RuntimeSnapshot>;
   private readonly deps: RuntimeDeps;
   private readonly analyses = new Map<string, SqlAnalysisResult>();
+  /** cellId -> the text of its last successful analysis (what an edit's shape is compared with). */
+  private readonly analysedSql = new Map<string, string>();
   private graph: NotebookGraph | null = null;
   private cells: CellSnapshot[] = [];
   private keys = new Map<string, string>();
@@ -324,6 +327,7 @@ export class NotebookRuntime {
       this.startExtractLoads(extractRefs);
     }
 
+    if (this.api && !this.running && sqlCells.some((c) => !this.analyses.has(c.source))) await this.reuseAnalyses(this.api, sqlCells);
     const missing = [...new Set(sqlCells.map((c) => c.source).filter((s) => !this.analyses.has(s)))];
     if (missing.length > 0) {
       try {
@@ -337,6 +341,8 @@ export class NotebookRuntime {
         return;
       }
     }
+    for (const id of this.analysedSql.keys()) if (!present.has(id)) this.analysedSql.delete(id);
+    for (const c of sqlCells) if (this.analyses.get(c.source)?.ok) this.analysedSql.set(c.id, c.source);
     if (sqlCells.length === 0) return;
 
     const extractNames = extractRefs.map(extractRefName);
@@ -568,6 +574,29 @@ export class NotebookRuntime {
   private isCurrentRun(cellId: string, runId: number): boolean {
     const st = this.view(cellId).state;
     return st.status === 'running' && st.runId === runId;
+  }
+
+  /**
+   * An edit that changed only numbers or comments keeps the cell's analysis (`sqlShape`): the
+   * engine's tokenizer (a worker message) instead of the server's parser (an HTTP round trip,
+   * 5-15 ms while the page is busy with the edit). Asked only while no query holds the worker.
+   */
+  private async reuseAnalyses(api: EngineApi, sqlCells: ReadonlyArray<{ id: string; source: string }>): Promise<void> {
+    await Promise.all(sqlCells.map(async (c) => {
+      const before = this.analysedSql.get(c.id);
+      const known = before === undefined ? undefined : this.analyses.get(before);
+      if (!known?.ok || this.analyses.has(c.source)) return;
+      try {
+        const [was, now] = await Promise.all([this.tokens.get(before!) ?? this.tokenize(api, before!), this.tokens.get(c.source) ?? this.tokenize(api, c.source)]);
+        const shape = sqlShape(c.source, now);
+        if (shape !== null && shape === sqlShape(before!, was)) {
+          this.analyses.set(c.source, known);
+          this.analysedSql.set(c.id, c.source);
+        }
+      } catch {
+        // the server is asked instead
+      }
+    }));
   }
 
   /** Tokens for `$name` rewriting; they depend on the text only, so an input change does not ask again. */

@@ -12,6 +12,7 @@
  * - a file that is neither UTF-8 nor CP949 is refused with a message that says so;
  * - Shift/Ctrl+Enter run the cell they are typed in (several editors on the page), Run all re-runs all;
  * - a re-run under the same result key shows its own rows (random() draws again);
+ * - an edit of numbers or comments reuses the cell's analysis; an edit of names asks the server;
  * - lists and structs of BIGINT/DECIMAL show their numbers, not the integer bits read as doubles;
  * - a long query shows its elapsed time, the page answers meanwhile, and an edit cancels it.
  */
@@ -488,6 +489,22 @@ describe('issue 3: results, editor help and bad input', () => {
     // The grid used to keep the rows it had cached for the key: the old draw beside a new status.
     await expect.poll(async () => (await gridRow(a.page, id, 0))[0], { timeout: 10_000 }).not.toBe(first);
     expect((await gridRow(a.page, id, 2))[1]).toBe('2');
+  });
+
+  it('an edit of numbers or comments keeps the cell\'s analysis (nothing asked of the server); an edit of names asks again', async () => {
+    const id = await waitStatus(a.page, 'lucky', 'done', 60_000);
+    const analyses = () => a.requests.filter((u) => u.endsWith('/api/sql/analyse')).length;
+    const rowsShown = async () => (await output(a.page, id).getByTestId('cell-status').textContent()) ?? '';
+    const before = analyses();
+    await retype(a.page, id, 'SELECT (random() * 1e9)::BIGINT AS draw, range AS i FROM range(5) -- five');
+    await expect.poll(rowsShown, { timeout: 20_000 }).toMatch(/^5(행| rows)/);
+    await waitStatus(a.page, 'lucky', 'done');
+    expect(analyses()).toBe(before);
+    // Another column name: the server's parser is asked again.
+    await retype(a.page, id, 'SELECT (random() * 1e9)::BIGINT AS draw, range AS i, range AS j FROM range(3)');
+    await expect.poll(rowsShown, { timeout: 20_000 }).toMatch(/^3(행| rows)/);
+    await waitStatus(a.page, 'lucky', 'done');
+    expect(analyses()).toBeGreaterThan(before);
   });
 
   it('a long query shows its elapsed time while the page keeps answering; editing it cancels the stale run', async () => {
