@@ -139,28 +139,42 @@ export function engineApi(engine: Engine): EngineApi {
   const lastCount = new Map<string, number>(); // result table -> row count last read
   const lastRunMs = new Map<string, number>(); // result table -> how long its statement took last time
 
+  /** The columns of `table` when neither they nor `view` need reading again (see above). */
+  const knownColumns = (table: string, view: string | null): ColumnInfo[] | undefined => {
+    const known = columnsOf.get(table);
+    return known && (view === null || viewTarget.get(view.toLowerCase()) === table) ? known : undefined;
+  };
+  const firstWindowSql = (table: string, select = '*') => windowSql(table, { offset: 0, limit: windowRows }, select);
+  const countSql = (table: string) => `SELECT count(*) AS v FROM ${quoteIdent(table)}`;
+  /**
+   * A result's row count from its first window: a short window is the whole table (row ids run
+   * 0..n-1); a full one needs `count(*)` (`counted`, when it was already posted beside the window).
+   */
+  const rowCountOf = async (on: Engine['conn'], table: string, firstRows: Table, counted: Promise<Table> | null): Promise<number> => {
+    const rowCount = firstRows.numRows < windowRows
+      ? (void counted?.catch(() => undefined), firstRows.numRows)
+      : Number((await (counted ?? on.query(countSql(table)))).toArray()[0]?.toJSON().v);
+    lastCount.set(table, rowCount);
+    return rowCount;
+  };
+
   /** View, row count, columns and first window of `table` on `on`, posted together (one wait). */
   const presentOn = async (on: Engine['conn'], table: string, view: string | null): Promise<PresentedResult> => {
-    const known = columnsOf.get(table);
-    if (known && (view === null || viewTarget.get(view.toLowerCase()) === table)) {
-      const first = on.query(windowSql(table, { offset: 0, limit: windowRows }, pageSelectList(known)));
-      // A short window is the whole table (row ids run 0..n-1); a full one needs the count,
-      // posted beside it when the last result under this key was that long too.
-      const counted = (lastCount.get(table) ?? 0) >= windowRows ? on.query(`SELECT count(*) AS v FROM ${quoteIdent(table)}`) : null;
+    const known = knownColumns(table, view);
+    if (known) {
+      const first = on.query(firstWindowSql(table, pageSelectList(known)));
+      // The count is posted beside the window when the last result under this key needed it.
+      const counted = (lastCount.get(table) ?? 0) >= windowRows ? on.query(countSql(table)) : null;
       const firstRows = await first;
-      const rowCount = firstRows.numRows < windowRows
-        ? (void counted?.catch(() => undefined), firstRows.numRows)
-        : Number((await (counted ?? on.query(`SELECT count(*) AS v FROM ${quoteIdent(table)}`))).toArray()[0]?.toJSON().v);
-      lastCount.set(table, rowCount);
-      return { rowCount, columns: known, firstRows };
+      return { rowCount: await rowCountOf(on, table, firstRows, counted), columns: known, firstRows };
     }
     const described = describeTable(on, table, view);
-    const first = on.query(windowSql(table, { offset: 0, limit: windowRows }));
+    const first = on.query(firstWindowSql(table));
     const [{ rowCount, columns }, plainRows] = await Promise.all([described, first]);
     // Read before the types were known: nested wide numbers came garbled (`shared/pageTypes.ts`),
     // so such a result reads its first window once more, with the casts.
     const select = pageSelectList(columns);
-    const firstRows = select === '*' ? plainRows : await on.query(windowSql(table, { offset: 0, limit: windowRows }, select));
+    const firstRows = select === '*' ? plainRows : await on.query(firstWindowSql(table, select));
     columnsOf.set(table, columns);
     lastCount.set(table, rowCount);
     if (view !== null) viewTarget.set(view.toLowerCase(), table);
@@ -173,8 +187,9 @@ export function engineApi(engine: Engine): EngineApi {
     for (const [view, target] of viewTarget) if (target === table) viewTarget.delete(view);
   };
 
+  const materialiseSql = (target: string, sql: string) => `CREATE OR REPLACE TABLE ${quoteIdent(target)} AS\n${sql}`;
   const materialise = async (target: string, sql: string, params: unknown[]): Promise<void> => {
-    const text = `CREATE OR REPLACE TABLE ${quoteIdent(target)} AS\n${sql}`;
+    const text = materialiseSql(target, sql);
     if (params.length === 0) {
       // A pending query, polled by the worker in slices, so `cancelSent` can interrupt it. It
       // resolves once the statement has run; the result stream (one "Count" row) is not read:
@@ -203,6 +218,17 @@ export function engineApi(engine: Engine): EngineApi {
         await materialise(target, sql, params);
         return presentOn(conn, target, view);
       }
+      const text = materialiseSql(target, sql);
+      const known = knownColumns(target, view);
+      if (known && (lastRunMs.get(target) ?? Infinity) < oneMessageRunMs) {
+        // The same result made again, and it was short last time: statement and first window in
+        // one message. Not interruptible, but no less than a pending query's first 100 ms slice.
+        // (A newline before `;`: the SQL may end in a line comment.)
+        const t0 = performance.now();
+        const firstRows = await conn.query(`${text}\n;\n${firstWindowSql(target, pageSelectList(known))}`);
+        lastRunMs.set(target, performance.now() - t0);
+        return { rowCount: await rowCountOf(conn, target, firstRows, null), columns: known, firstRows };
+      }
       // What `conn.send` does (start the pending query, poll until it has a result), by hand so
       // the reads can be posted in between. Most cell queries finish inside the worker's first
       // slice (the start message's reply then carries the result header), and the worker answers
@@ -210,20 +236,6 @@ export function engineApi(engine: Engine): EngineApi {
       // statement committed, saving the round trip between the two (bench:query). When the
       // statement needed more slices, those reads ran while it was unfinished (they failed, or
       // saw a previous table of that name): they are dropped and made again on `conn`.
-      const text = `CREATE OR REPLACE TABLE ${quoteIdent(target)} AS\n${sql}`;
-      const known = columnsOf.get(target);
-      if (known && (view === null || viewTarget.get(view.toLowerCase()) === target) && (lastRunMs.get(target) ?? Infinity) < oneMessageRunMs) {
-        // The same result made again, and it was short last time: statement and first window in
-        // one message. Not interruptible, but no less than a pending query's first 100 ms slice.
-        // (A newline before `;`: the SQL may end in a line comment.)
-        const t0 = performance.now();
-        const firstRows = await conn.query(`${text}\n;\n${windowSql(target, { offset: 0, limit: windowRows }, pageSelectList(known))}`);
-        lastRunMs.set(target, performance.now() - t0);
-        const rowCount = firstRows.numRows < windowRows ? firstRows.numRows
-          : Number((await conn.query(`SELECT count(*) AS v FROM ${quoteIdent(target)}`)).toArray()[0]?.toJSON().v);
-        lastCount.set(target, rowCount);
-        return { rowCount, columns: known, firstRows };
-      }
       const t0 = performance.now();
       const started = conn.useUnsafe((bindings, id) => bindings.startPendingQuery(id, text));
       const early = presentOn(side, target, view).catch(() => null);
@@ -259,7 +271,7 @@ export function engineApi(engine: Engine): EngineApi {
       }
     },
     async count(table) {
-      return Number(await scalar(`SELECT count(*) AS v FROM ${quoteIdent(table)}`));
+      return Number(await scalar(countSql(table)));
     },
     async columns(table) {
       return (await describeTable(side, table)).columns;
@@ -287,7 +299,7 @@ export function engineApi(engine: Engine): EngineApi {
       const file = `${name}.csv`;
       await db.registerFileText(file, text);
       await side.query(`CREATE OR REPLACE TABLE ${quoteIdent(name)} AS SELECT * FROM read_csv('${file.replaceAll("'", "''")}', header = true)`);
-      return Number(await scalar(`SELECT count(*) AS v FROM ${quoteIdent(name)}`));
+      return Number(await scalar(countSql(name)));
     },
     async catalog() {
       // duckdb_columns() rather than information_schema.columns: same rows, a fraction of the cost.

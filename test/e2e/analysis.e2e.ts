@@ -166,6 +166,17 @@ async function runIdOf(page: Page, name: string): Promise<number> {
 }
 
 /** Replaces the whole text of a cell's editor by typing, as a person would. */
+/** Clicks a cell's CSV or Parquet download and saves the file under the name the page gave it. */
+async function downloadResult(cellId: string, kind: 'csv' | 'parquet', timeout = 30_000): Promise<string> {
+  const [download] = await Promise.all([
+    a.page.waitForEvent('download', { timeout }),
+    output(a.page, cellId).getByTestId(`download-${kind}`).click(),
+  ]);
+  const file = path.join(workDir, download.suggestedFilename());
+  await download.saveAs(file);
+  return file;
+}
+
 async function retype(page: Page, cellId: string, text: string): Promise<void> {
   await page.locator(`[data-testid="cell"][data-cell-id="${cellId}"] .monaco-editor .view-lines`).click();
   await page.keyboard.press('Control+a');
@@ -228,13 +239,8 @@ describe('issue 3: results, editor help and bad input', () => {
   it('downloads the result as CSV (equal to the result) and as Parquet (same rows read back natively)', async () => {
     const id = await cellIdOf(a.page, 'gu2020');
     const expected = await expectedGu2020();
-    const [csvDownload] = await Promise.all([
-      a.page.waitForEvent('download'),
-      output(a.page, id).getByTestId('download-csv').click(),
-    ]);
-    expect(csvDownload.suggestedFilename()).toBe('gu2020.csv');
-    const csvFile = path.join(workDir, 'gu2020.csv');
-    await csvDownload.saveAs(csvFile);
+    const csvFile = await downloadResult(id, 'csv');
+    expect(path.basename(csvFile)).toBe('gu2020.csv');
     const bytes = readFileSync(csvFile);
     // a UTF-8 BOM, so spreadsheet apps on Korean Windows read 자치구 instead of mojibake
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -242,13 +248,8 @@ describe('issue 3: results, editor help and bad input', () => {
     expect(rows[0]).toEqual(['자치구', 'at_fault', 'third']);
     expectSameRows(rows.slice(1), expected);
 
-    const [pqDownload] = await Promise.all([
-      a.page.waitForEvent('download'),
-      output(a.page, id).getByTestId('download-parquet').click(),
-    ]);
-    expect(pqDownload.suggestedFilename()).toBe('gu2020.parquet');
-    const pqFile = path.join(workDir, 'gu2020.parquet');
-    await pqDownload.saveAs(pqFile);
+    const pqFile = await downloadResult(id, 'parquet');
+    expect(path.basename(pqFile)).toBe('gu2020.parquet');
     expect(readFileSync(pqFile).subarray(0, 4).toString('latin1')).toBe('PAR1');
     const names = await nativeRows(`SELECT name FROM parquet_schema('${pqFile}') WHERE num_children IS NULL`);
     expect(names.map((r) => r[0])).toEqual(['자치구', 'at_fault', 'third']);
@@ -257,12 +258,7 @@ describe('issue 3: results, editor help and bad input', () => {
 
   it('a Parquet download keeps BIGINT past 2^53, DECIMAL(18,3) and HUGEINT exact (types and values read back natively)', async () => {
     const id = await waitStatus(a.page, 'exact', 'done', 90_000);
-    const [download] = await Promise.all([
-      a.page.waitForEvent('download'),
-      output(a.page, id).getByTestId('download-parquet').click(),
-    ]);
-    const file = path.join(workDir, 'exact.parquet');
-    await download.saveAs(file);
+    const file = await downloadResult(id, 'parquet');
     expect(await nativeRows(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${file}'))`))
       .toEqual([['big', 'BIGINT'], ['dec', 'DECIMAL(18,3)'], ['huge', 'DECIMAL(38,0)']]);
     // as text: the engine's doubles would have made these 9007199254740992 and 12345678901234.566
@@ -277,24 +273,14 @@ describe('issue 3: results, editor help and bad input', () => {
     await header.click();
     await expect.poll(() => header.getAttribute('aria-sort')).toBe('descending');
     expect(await gridRow(a.page, id, 0)).toEqual(['449999', 'r449999']);
-    const [csvDownload] = await Promise.all([
-      a.page.waitForEvent('download', { timeout: 60_000 }),
-      output(a.page, id).getByTestId('download-csv').click(),
-    ]);
-    const csvFile = path.join(workDir, 'mid.csv');
-    await csvDownload.saveAs(csvFile);
+    const csvFile = await downloadResult(id, 'csv', 60_000);
     const lines = readFileSync(csvFile).subarray(3).toString('utf8').split('\n');
     expect(lines.pop()).toBe('');
     expect(lines.length).toBe(450_001);
     expect(lines[0]).toBe('i,label');
     // one header only, and every row once in descending order (slices joined in order)
     expect(lines.slice(1).every((line, k) => line === `${449_999 - k},r${449_999 - k}`)).toBe(true);
-    const [pqDownload] = await Promise.all([
-      a.page.waitForEvent('download', { timeout: 60_000 }),
-      output(a.page, id).getByTestId('download-parquet').click(),
-    ]);
-    const pqFile = path.join(workDir, 'mid.parquet');
-    await pqDownload.saveAs(pqFile);
+    const pqFile = await downloadResult(id, 'parquet', 60_000);
     const [[count, distinct, ordered, first]] = await nativeRows(`SELECT count(*), count(DISTINCT i), bool_and(i = 449999 - file_row_number),
       min_by(label, file_row_number) FROM read_parquet('${pqFile}', file_row_number = true)`) as [[number, number, boolean, string]];
     expect([count, distinct, ordered, first]).toEqual([450_000, 450_000, true, 'r449999']);
@@ -378,12 +364,7 @@ describe('issue 3: results, editor help and bad input', () => {
 
   it('the 10,000,000-row result downloads whole as CSV (it used to hold the engine for ~2 minutes)', async () => {
     const id = await cellIdOf(a.page, 'ten_million');
-    const [csv] = await Promise.all([
-      a.page.waitForEvent('download', { timeout: 100_000 }),
-      output(a.page, id).getByTestId('download-csv').click(),
-    ]);
-    const file = path.join(workDir, 'ten_million.csv');
-    await csv.saveAs(file);
+    const file = await downloadResult(id, 'csv', 100_000);
     const bytes = readFileSync(file);
     let newlines = 0;
     for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) newlines++;
